@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/** One figure given in an answer, with everything a reader needs to check it. */
+export const AnswerItem = z.object({
+  /** Document id: file name without extension. */
+  doc: z.string(),
+  /** The figure exactly as printed (for a computed answer: the exact decimal result). */
+  value: z.string(),
+  /** Unit as printed: 万元, 元, %, 分, 人, 辆, 个… */
+  unit: z.string(),
+  /** Verbatim passage of the document (whitespace aside) that contains the figure. */
+  quote: z.string(),
+  /** What the figure is: "三公经费 › 决算数", "功能分类 2210201 住房公积金 › 合计"… */
+  label: z.string(),
+  department: z.string().nullable(),
+  year: z.number().int().nullable(),
+  docKind: z.string(),
+  /** Heading path of the passage, or the table title. */
+  section: z.string().nullable(),
+  source: z.enum(["text", "table", "computed"]),
+  /** For computed answers: the formula with each input. */
+  formula: z.string().optional(),
+  /** Original-text span of the quote, used by "查看原文" to show the surrounding passage. */
+  span: z.tuple([z.number(), z.number()]).optional(),
+});
+export type AnswerItem = z.infer<typeof AnswerItem>;
+
+export const Choice = z.object({ doc: z.string(), label: z.string() });
+export type Choice = z.infer<typeof Choice>;
+
+export const AnswerStatus = z.enum(["answered", "ambiguous", "not_found"]);
+export type AnswerStatus = z.infer<typeof AnswerStatus>;
+
+export const AnswerResult = z.object({
+  status: AnswerStatus,
+  answers: z.array(AnswerItem),
+  /** Plain text a person would see (channels add their own formatting). */
+  reply: z.string(),
+  /** For `ambiguous`: the documents to pick from. */
+  choices: z.array(Choice).optional(),
+  /** How the question was understood: intent name, or "fulltext". */
+  via: z.string().optional(),
+});
+export type AnswerResult = z.infer<typeof AnswerResult>;
+
+export interface AskOptions {
+  /** Restrict the answer to these document ids (e.g. after the user picked one). */
+  docs?: string[];
+}
+
+/** A loaded document as listed by /docs and the ingest report. */
+export interface DocSummary {
+  doc: string;
+  unit: string | null;
+  aliases: string[];
+  region: string | null;
+  year: number | null;
+  kind: string;
+}

@@ -1,0 +1,34 @@
+// Public surface of the answering engine (used by the CLI, the bot and the benchmark).
+import type { AnswerResult, AskOptions, DocSummary } from "../answer/types.js";
+
+export interface IngestReport {
+  documents: Array<
+    DocSummary & {
+      tables: Array<{ title: string; unit: string | null; rows: number; columns: number; present: boolean }>;
+      sections: number;
+      sentences: number;
+      warnings: string[];
+    }
+  >;
+  /** Files that could not be read (empty, binary, undecodable…), with the reason. */
+  failed: Array<{ file: string; reason: string }>;
+}
+
+export interface Engine {
+  ask(question: string, options?: AskOptions): AnswerResult;
+  documents(): DocSummary[];
+  /** The whole paragraph or table row around `span` of document `doc`, verbatim; null if unknown. */
+  passage(doc: string, span: [number, number]): string | null;
+  /** Identifies this build of the index; changes when documents are reloaded. */
+  readonly generation: string;
+}
+
+export interface OpenOptions {
+  docsDir: string;
+  indexDir: string;
+  intentsDir: string;
+  /** Ignore the persisted index and re-read every document. */
+  rebuild?: boolean;
+}
+
+export { openEngine } from "./open.js";

@@ -1,0 +1,171 @@
+import type { Section, Sentence, Table } from "./model.js";
+import { enumeratorLevel, headingLevel, isPageMarker, splitLines, type Line } from "./lines.js";
+import { normalizeSpan } from "./normalize.js";
+import { isTitleLine, parseTable, type TableBlock } from "./tables.js";
+
+export interface Structure {
+  sections: Section[];
+  sentences: Sentence[];
+  tables: Table[];
+  warnings: string[];
+}
+
+const NOTE_RE = /^(注|说明|备注)[:：]/;
+const PART_RE = /^第.{1,3}部分/;
+
+/** Finds table blocks: tab-per-cell runs, and runs of lines that follow a table title. */
+function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<number> } {
+  const blocks: TableBlock[] = [];
+  const claimed = new Set<number>();
+  const bodyLines = new Set<number>();
+  const prevContent = (i: number) => {
+    for (let j = i - 1; j >= 0 && j >= i - 3; j--) if (!lines[j]!.blank) return lines[j]!;
+    return null;
+  };
+  // 1. One cell per line (tab-prefixed), rows separated by blank lines.
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.tabCell || claimed.has(i)) continue;
+    let j = i;
+    let cells = 0;
+    while (j < lines.length && (lines[j]!.tabCell || lines[j]!.blank)) {
+      if (lines[j]!.tabCell) cells++;
+      j++;
+    }
+    if (cells < 3) continue;
+    const t = prevContent(i);
+    const titled = t && !t.tabCell && !claimed.has(t.index) && t.norm.length <= 45 && !/[。；]/.test(t.norm) ? t : null;
+    const blockLines = lines.slice(i, j);
+    blocks.push({ title: titled?.norm ?? blockLines.find((l) => !l.blank)?.norm ?? "表", titleLine: titled, lines: blockLines });
+    for (let k = titled ? titled.index : i; k < j; k++) {
+      claimed.add(k);
+      bodyLines.add(k);
+    }
+    i = j - 1;
+  }
+  // 2. Space-separated rows after a title line ("收入支出决算总表" / "公开01表").
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (claimed.has(i) || line.blank || !isTitleLine(line.norm)) continue;
+    const body: Line[] = [];
+    let j = i + 1;
+    let inNote = false;
+    for (; j < lines.length; j++) {
+      const l = lines[j]!;
+      if (claimed.has(j)) break;
+      if (l.blank) {
+        body.push(l);
+        continue;
+      }
+      const n = l.norm;
+      if (PART_RE.test(n) || isTitleLine(n)) break;
+      if (NOTE_RE.test(n)) inNote = true;
+      else if (inNote && (headingLevel(n) >= 0 || n.length > 30)) break;
+      else if (!inNote && n.length >= 30 && /。/.test(n) && !/\d\s\d/.test(n)) break;
+      else if (!inNote && headingLevel(n) >= 0 && !/\d/.test(n)) break;
+      body.push(l);
+    }
+    while (body.length && body[body.length - 1]!.blank) body.pop();
+    blocks.push({ title: line.norm, titleLine: line, lines: body });
+    claimed.add(i);
+    for (const l of body) {
+      claimed.add(l.index);
+      if (!NOTE_RE.test(l.norm)) bodyLines.add(l.index);
+    }
+    i = Math.max(i, (body[body.length - 1]?.index ?? i + 1) - 1);
+  }
+  // Note lines after a 注/说明 stay narrative too (they state "本单位无…" in words).
+  for (const b of blocks) {
+    let inNote = false;
+    for (const l of b.lines) {
+      if (NOTE_RE.test(l.norm)) inNote = true;
+      if (inNote) bodyLines.delete(l.index);
+    }
+  }
+  blocks.sort((a, b) => (a.titleLine ?? a.lines[0]!).start - (b.titleLine ?? b.lines[0]!).start);
+  return { blocks, bodyLines };
+}
+
+const UNIT_START = /^(万元|元|%|个|人|家|辆|次|分|亿元)/;
+
+/** Builds sections, sentences and tables from the original text. */
+export function buildStructure(text: string): Structure {
+  const lines = splitLines(text);
+  const warnings: string[] = [];
+  const { blocks, bodyLines } = findTableBlocks(lines);
+  const tables = blocks.map((b) => parseTable(text, b));
+  for (const t of tables) {
+    if (!t.present && !t.statedEmpty) warnings.push(`table "${t.title}" is named but its content is not in the text (an image?)`);
+  }
+
+  const sections: Section[] = [];
+  const sentences: Sentence[] = [];
+  const stack: number[] = [];
+  let paragraph: Line[] = [];
+
+  const flush = () => {
+    if (!paragraph.length) return;
+    emitSentences(text, paragraph, sections.length - 1 >= 0 ? currentSection() : -1, sentences);
+    paragraph = [];
+  };
+  const currentSection = () => (stack.length ? stack[stack.length - 1]! : -1);
+
+  const narrative = lines.filter((l) => !bodyLines.has(l.index) && !l.blank);
+  for (let k = 0; k < narrative.length; k++) {
+    const line = narrative[k]!;
+    const n = line.norm;
+    if (isPageMarker(n)) {
+      const next = narrative[k + 1];
+      if (!(/^\d+$/.test(n) && next && UNIT_START.test(next.norm))) continue;
+    }
+    const level = PART_RE.test(n) ? 0 : headingLevel(n);
+    if (level >= 0 || isTitleLine(n)) {
+      flush();
+      if (level >= 0) {
+        while (stack.length && sections[stack[stack.length - 1]!]!.level >= level) stack.pop();
+        const parentPath = stack.length ? sections[stack[stack.length - 1]!]!.path : [];
+        sections.push({ title: n, level, span: [line.start, line.end], path: [...parentPath, n] });
+        stack.push(sections.length - 1);
+      }
+      paragraph = [line];
+      flush();
+      continue;
+    }
+    // A numbered line or a note starts a new paragraph; very short lines ("无") stand alone.
+    if (enumeratorLevel(n) >= 0 || NOTE_RE.test(n)) flush();
+    paragraph.push(line);
+    if (n.length <= 3 && !/\d/.test(n)) flush();
+  }
+  flush();
+  // Fix section spans: a section runs until the next section of the same or outer level.
+  for (let i = 0; i < sections.length; i++) {
+    const s = sections[i]!;
+    const next = sections.slice(i + 1).find((o) => o.level <= s.level);
+    s.span = [s.span[0], next ? next.span[0] : text.length];
+  }
+  return { sections, sentences, tables, warnings };
+}
+
+/** Joins a paragraph's lines (dropping hard wraps) and cuts it into sentences at 。！？；. */
+function emitSentences(text: string, lines: Line[], section: number, out: Sentence[]) {
+  let norm = "";
+  const map: number[] = [];
+  for (const l of lines) {
+    const v = normalizeSpan(text, l.start, l.end);
+    if (norm && /[0-9A-Za-z.%]$/.test(norm) && /^[0-9A-Za-z.]/.test(v.text)) {
+      norm += " ";
+      map.push(l.start);
+    }
+    norm += v.text;
+    map.push(...v.map.slice(0, -1));
+  }
+  const re = /[^。！？；!?;]+[。！？；!?;]*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(norm))) {
+    let s = m.index;
+    let e = m.index + m[0].length;
+    while (s < e && /[\s，,、：:]/.test(norm[s]!)) s++;
+    while (e > s && /\s/.test(norm[e - 1]!)) e--;
+    if (e <= s) continue;
+    out.push({ text: norm.slice(s, e), span: [map[s]!, map[e - 1]! + 1], section });
+  }
+}

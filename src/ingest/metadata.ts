@@ -1,0 +1,117 @@
+import type { DocKind, DocMeta, Sentence, Table } from "./model.js";
+import { splitLines } from "./lines.js";
+
+const ORG_SUFFIX = "(?:局|委员会|委|办公室|办|中心|部门|院|馆|站|所|厅|队|会|处|社|团|部)";
+const REGION_SUFFIX = "(?:省|自治区|市|区|县|旗|州|盟)";
+/** Words that end in 区/市/县 but are not places. */
+const NOT_REGION = /^(全|我|本|该|各|市|县|城|社|园|小|辖|示范|开发|景|新|老|片|校|街)$/;
+
+/** Heading and date words that PDF titles glue in front of the unit name. */
+const LEADING_NOISE = /^(第[一二三四五六七八九十\d]{1,3}部分|\d{4}\s*年度?|年度|关于)+/;
+
+const count = <T>(xs: T[]) => {
+  const m = new Map<T, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return m;
+};
+
+/** Full unit name: "部门：X", table-header unit lines, and the most frequent "<place><org>" name. */
+function findUnit(head: string, all: string): string | null {
+  const labelled = new RegExp(`(?:部门|编制单位|预算单位|单位名称)[:：]\\s*([\\u4e00-\\u9fa5（）()]{2,40}?${ORG_SUFFIX})(?=\\s|\\d|$|金额|单位|预算)`).exec(all);
+  if (labelled?.[1]) return labelled[1];
+  // A table header line such as "350科技和工信部门": code + unit name.
+  const coded = new RegExp(`^\\d{3,6}([\\u4e00-\\u9fa5]{2,30}${ORG_SUFFIX})$`, "m").exec(all);
+  if (coded?.[1]) return coded[1];
+  const orgRe = new RegExp(`[\\u4e00-\\u9fa5]{2,12}?${REGION_SUFFIX}[\\u4e00-\\u9fa5]{0,20}?${ORG_SUFFIX}`, "g");
+  const names = [...all.matchAll(orgRe)].map((m) => m[0].replace(LEADING_NOISE, "")).filter((n) => !/^(根据|按照|关于|本|我|经|由|从|对|向|在|为|各|全)/.test(n));
+  const freq = count(names);
+  let best: string | null = null;
+  let bestScore = 0;
+  for (const [n, c] of freq) {
+    const score = c * 2 + n.length + (head.includes(n) ? 10 : 0);
+    if (score > bestScore) {
+      best = n;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function regionsOf(name: string): string[] {
+  const out: string[] = [];
+  const re = new RegExp(`([\\u4e00-\\u9fa5]{1,8}?)${REGION_SUFFIX}`, "g");
+  for (const m of name.matchAll(re)) {
+    if (m.index !== undefined && m[1] && !NOT_REGION.test(m[1]) && m.index === out.join("").length) out.push(m[0]);
+    else break;
+  }
+  return out;
+}
+
+/** Short names staff use, derived from the full name and from names the text itself uses. */
+function aliasesFor(unit: string | null, regions: string[], all: string): string[] {
+  const out = new Set<string>();
+  if (unit) {
+    const base = unit.slice(regions.join("").length);
+    for (const r of regions) out.add(r + base);
+    if (regions.length) out.add(regions[0]! + base);
+  }
+  // Abbreviated names in the text: "<place>区科工局", "区科经局", "我局"… attached to the unit's place.
+  const abbrRe = new RegExp(`([\\u4e00-\\u9fa5]{2,6}?${REGION_SUFFIX})([\\u4e00-\\u9fa5]{1,6}?局|[\\u4e00-\\u9fa5]{2,8}?部门)`, "g");
+  for (const m of all.matchAll(abbrRe)) {
+    const place = m[1]!;
+    if (NOT_REGION.test(place.slice(0, -1)) || /^(根据|按照|关于|本|我|全)/.test(place)) continue;
+    if (regions.length && !regions.some((r) => r.startsWith(place.slice(0, 2)) || place.startsWith(r.slice(0, 2)))) {
+      if (unit) continue;
+    }
+    out.add(m[0]);
+  }
+  if (unit) out.delete(unit);
+  return [...out].filter((a) => a.length >= 4 && a.length <= 30);
+}
+
+function findYear(head: string, all: string): number | null {
+  const explicit = /预算年度[:：]\s*(20\d\d)/.exec(all);
+  if (explicit) return Number(explicit[1]);
+  const titled = /(20\d\d)\s*年度?\s*(?:[\u4e00-\u9fa5]{0,30}?)(?:部门|单位)?(?:预算|决算|整体支出|绩效自评)/.exec(head);
+  if (titled) return Number(titled[1]);
+  const years = [...all.matchAll(/(20\d\d)\s*年度?/g)].map((m) => Number(m[1]));
+  const freq = [...count(years)].sort((a, b) => b[1] - a[1]);
+  return freq[0]?.[0] ?? null;
+}
+
+function findKind(head: string, all: string, tables: Table[]): DocKind {
+  const titleText = head + tables.map((t) => t.title).join(" ") + (all.match(/(部门|单位)(预算|决算)/g) ?? []).join(" ");
+  const unitLevel = /单位(?:预算|决算)/.test(head) && !/部门(?:预算|决算)/.test(head);
+  if (/整体支出.{0,6}绩效.{0,4}自评|绩效自评报告/.test(head)) return "整体支出绩效自评";
+  const budget = (titleText.match(/预算(?!.{0,4}决算)/g) ?? []).length;
+  const final = (titleText.match(/决算/g) ?? []).length;
+  if (final > 0 && final >= budget / 2) return unitLevel ? "单位决算" : "部门决算";
+  if (budget > 0) return unitLevel ? "单位预算" : "部门预算";
+  return "其他";
+}
+
+export function extractMeta(text: string, sentences: Sentence[], tables: Table[]): DocMeta {
+  const lines = splitLines(text).filter((l) => !l.blank);
+  // Titles are often hard-wrapped: join the first lines without separators.
+  const head = lines.slice(0, 8).map((l) => l.norm).join("");
+  const all = lines.map((l) => l.norm).join("\n");
+  const unit = findUnit(head, all);
+  const regions = unit ? regionsOf(unit) : [];
+  const aliases = aliasesFor(unit, regions, all);
+  // The place may only appear in abbreviations ("山海关区科工局") when the unit name has none.
+  let region = regions.length ? regions.join("") : null;
+  if (!region) {
+    const places = aliases.map((a) => regionsOf(a)[0]).filter((r): r is string => !!r);
+    region = [...count(places)].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  }
+  const titleLine = lines.slice(0, 3).map((l) => l.norm).join("") || null;
+  void sentences;
+  return {
+    unit,
+    aliases,
+    region,
+    year: findYear(head, all),
+    kind: findKind(head, all, tables),
+    title: titleLine ? titleLine.slice(0, 80) : null,
+  };
+}

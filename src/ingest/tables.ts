@@ -1,0 +1,277 @@
+import type { Cell, Row, Table } from "./model.js";
+import { halfWidth } from "./normalize.js";
+import type { Line } from "./lines.js";
+import { columnTemplateFor } from "./table-templates.js";
+
+/** A whitespace-separated piece of a table line, with its original offsets. */
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+  /** First token of a new line / of a new tab-format cell group. */
+  lineStart: boolean;
+  /** Tab format only: position of the cell inside its row group. */
+  kind: "number" | "dash" | "blank" | "label";
+}
+
+const NUMBER_RE = /^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$/;
+const STRUCTURAL_HEADERS = new Set([
+  "序号", "项目", "行次", "栏次", "科目编码", "科目名称", "功能分类科目", "功能分类", "经济分类科目",
+  "支出部门经济分类科目", "部门经济分类科目", "金额", "收入", "支出", "资金性质", "类", "款", "项", "单位",
+  "科目", "编码", "名称", "项目(按功能分类)", "项目(按经济分类)",
+]);
+
+export const TITLE_RE = /^(?:[一二三四五六七八九十\d]{1,3}[、.．]\s?)?[^，。；：:！？]{2,45}(?:表|情况表)(?:[(（]续[)）])?$/;
+const TABLE_NUMBER_RE = /^(?:公开|附)表?\d{1,2}表?$|^表\d{1,2}$/;
+
+export function isTitleLine(norm: string): boolean {
+  if (!TITLE_RE.test(norm) || TABLE_NUMBER_RE.test(norm)) return false;
+  if (/^第.{1,3}部分/.test(norm) || /^(注|说明|备注)/.test(norm) || /[见如下]/.test(norm.slice(-3, -1))) return false;
+  return true;
+}
+
+const classify = (t: string): Token["kind"] => {
+  if (t === "") return "blank";
+  if (NUMBER_RE.test(t)) return "number";
+  if (/^[-—–/]+$/.test(t)) return "dash";
+  return "label";
+};
+
+/** Splits a space-separated table line into tokens, also cutting "3878.84一、一般…" apart. */
+function tokenizeLine(text: string, line: Line): Token[] {
+  const out: Token[] = [];
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  const raw = text.slice(line.start, line.end);
+  while ((m = re.exec(raw))) {
+    const start = line.start + m.index;
+    const piece = [...m[0]].map(halfWidth).join("");
+    // A decimal number glued to the next column's label ("3878.84一、一般公共服务支出").
+    const glued = /^([-−]?\d[\d,]*\.\d+%?)(\D.*)$/.exec(piece);
+    if (glued && glued[1] && glued[2] && !/^[%万元个人辆分]/.test(glued[2])) {
+      out.push({ text: glued[1], start, end: start + glued[1].length, lineStart: false, kind: "number" });
+      out.push({ text: glued[2], start: start + glued[1].length, end: start + m[0].length, lineStart: false, kind: "label" });
+    } else if (piece === "%" && out.length > 0 && out[out.length - 1]!.kind === "number") {
+      const prev = out[out.length - 1]!;
+      prev.text += "%";
+      prev.end = start + 1;
+    } else {
+      out.push({ text: piece, start, end: start + m[0].length, lineStart: false, kind: classify(piece) });
+    }
+  }
+  if (out[0]) out[0].lineStart = true;
+  return out;
+}
+
+/** Tab format: each line is one cell ("\t12.26", or "\t" for a blank), rows separated by blank lines. */
+function tokenizeTabRows(text: string, lines: Line[]): Token[][] {
+  const rows: Token[][] = [];
+  let current: Token[] = [];
+  for (const line of lines) {
+    if (!line.tabCell) {
+      if (current.length) rows.push(current);
+      current = [];
+      continue;
+    }
+    const cellText = line.norm;
+    const lead = text.slice(line.start, line.end).search(/\S/);
+    const start = lead < 0 ? line.start + 1 : line.start + lead;
+    current.push({ text: cellText, start, end: line.end, lineStart: current.length === 0, kind: classify(cellText) });
+  }
+  if (current.length) rows.push(current);
+  return rows;
+}
+
+const isCode = (t: string) => /^\d{3}$|^\d{5}$|^\d{7}$/.test(t);
+
+interface Entry {
+  code: Token[];
+  label: Token[];
+  values: Token[];
+}
+
+/** Groups a row's tokens into entries: [code] label value* — several per row when column groups sit side by side. */
+function entriesOf(tokens: Token[], carry: Entry | null): { done: Entry[]; open: Entry | null } {
+  const done: Entry[] = [];
+  let cur = carry;
+  const close = () => {
+    if (cur && (cur.label.length || cur.values.length)) done.push(cur);
+    cur = null;
+  };
+  const hasLabelAhead = (i: number) => tokens[i + 1]?.kind === "label" || (tokens[i + 1] === undefined);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === "label") {
+      if (cur && cur.values.length) close();
+      if (!cur) cur = { code: [], label: [], values: [] };
+      cur.label.push(t);
+      continue;
+    }
+    if (t.kind === "number") {
+      // Economic codes printed over two cells/lines: "302" then "01" is 30201.
+      if (cur && !cur.label.length && !cur.values.length && cur.code.length === 1 && /^\d{3}$/.test(cur.code[0]!.text) && /^\d{2}$/.test(t.text)) {
+        cur.code.push(t);
+        continue;
+      }
+      const startsCode =
+        isCode(t.text) &&
+        (!cur || cur.values.length > 0 || (!cur.label.length && !cur.code.length)) &&
+        (hasLabelAhead(i) || (/^\d{3}$/.test(t.text) && /^\d{2}$/.test(tokens[i + 1]?.text ?? "")));
+      if (startsCode) {
+        close();
+        cur = { code: [t], label: [], values: [] };
+        continue;
+      }
+      if (!cur) {
+        // A number before any label in a row is its 序号/行次, unless the row is all numbers
+        // (a multi-level header over a single row of figures, as in the 三公 table).
+        const rest = tokens.slice(i);
+        if (rest.every((r) => r.kind !== "label") && rest.filter((r) => r.kind === "number").length >= 3) {
+          cur = { code: [], label: [], values: [] };
+        } else continue;
+      }
+      cur.values.push(t);
+      continue;
+    }
+    // blank or dash
+    if (cur && (cur.label.length || cur.code.length)) cur.values.push(t);
+  }
+  return { done, open: cur };
+}
+
+const joinTokens = (ts: Token[]) => ts.map((t) => t.text).join("");
+
+function headerNames(headerTokens: Token[]): string[] {
+  const names: string[] = [];
+  for (const t of headerTokens) {
+    const name = t.text.replace(/功能分类$|经济分类$/, "");
+    if (t.kind !== "label" || name.length < 2 || STRUCTURAL_HEADERS.has(name.replace(/\s/g, ""))) continue;
+    // Dates, the unit's own name and single characters of letter-spaced labels are not columns.
+    if (/^\d*年度?$|^\d*月$|(局|部门|中心|委员会)$/.test(name)) continue;
+    if (/^(部门|单位|预算年度|金额单位|编制单位)[:：]/.test(name) || /[:：]/.test(name)) continue;
+    names.push(name);
+  }
+  return names;
+}
+
+function toCell(t: Token, column: string | null): Cell {
+  const printed = t.kind === "blank" ? "" : t.text;
+  const value = t.kind === "number" ? t.text.replace(/,/g, "").replace(/%$/, "").replace("−", "-") : null;
+  return { text: printed, value, span: [t.start, t.end], column };
+}
+
+function buildRows(entries: Entry[], names: string[], hasRowNumbers: boolean, title: string): Row[] {
+  const rows: Row[] = [];
+  const perRow = new Map<Entry, number>();
+  for (const e of entries) {
+    const all = [...e.code, ...e.label, ...e.values];
+    if (!all.length) continue;
+    let values = e.values;
+    const cells: Cell[] = [];
+    // Tables with a 行次 column print it right after the label: it is not a figure.
+    if (hasRowNumbers && values[0] && /^\d{1,3}$/.test(values[0].text) && e.label.length) {
+      cells.push(toCell(values[0], "行次"));
+      values = values.slice(1);
+    }
+    const template = !e.label.length ? columnTemplateFor(title, values.length) : null;
+    const group = perRow.get(e) ?? 0;
+    let cols: Array<string | null>;
+    if (template) cols = template;
+    else if (names.length === values.length) cols = names;
+    else if (values.length > 0 && names.length % values.length === 0 && names.length > values.length) {
+      cols = names.slice(group * values.length, group * values.length + values.length);
+    } else cols = values.map((_, i) => (i === 0 ? (names[0] ?? null) : null));
+    values.forEach((v, i) => cells.push(toCell(v, cols[i] ?? null)));
+    const first = all[0]!;
+    const last = all[all.length - 1]!;
+    rows.push({
+      code: e.code.length ? e.code.map((c) => c.text).join("") : null,
+      label: joinTokens(e.label),
+      cells,
+      span: [first.start, last.end],
+    });
+  }
+  return rows;
+}
+
+export interface TableBlock {
+  title: string;
+  titleLine: Line | null;
+  lines: Line[];
+}
+
+const UNIT_RE = /(?:金额)?单位[:：]\s*(万元|元|千元|亿元)/;
+
+/** Parses one detected table block (title line plus following lines) into a Table. */
+export function parseTable(text: string, block: TableBlock): Table {
+  const { lines } = block;
+  const first = block.titleLine ?? lines[0];
+  const lastLine = lines[lines.length - 1] ?? first;
+  const span: [number, number] = [first?.start ?? 0, lastLine?.end ?? 0];
+  let number: string | null = null;
+  let unit: string | null = null;
+  let note: string | null = null;
+  const noteLines: Line[] = [];
+  const body: Line[] = [];
+  let inNote = false;
+  for (const line of lines) {
+    if (line.blank) {
+      body.push(line);
+      continue;
+    }
+    const n = line.norm;
+    if (TABLE_NUMBER_RE.test(n) && !number) {
+      number = n.replace(/^附/, "公开");
+      continue;
+    }
+    const u = UNIT_RE.exec(n);
+    if (u && !unit) unit = u[1]!;
+    if (/^(注|说明|备注)[:：]/.test(n)) inNote = true;
+    if (inNote) noteLines.push(line);
+    else body.push(line);
+  }
+  if (noteLines.length) note = noteLines.map((l) => l.norm).join("");
+
+  const tabFormat = body.filter((l) => l.tabCell).length > body.filter((l) => !l.blank && !l.tabCell).length;
+  const rowsOfTokens: Token[][] = tabFormat
+    ? tokenizeTabRows(text, body)
+    : body.filter((l) => !l.blank).map((l) => tokenizeLine(text, l));
+
+  // Header: rows up to the 栏次 row, or up to the first row with a decimal figure or a subject code.
+  const metaRow = (r: Token[]) => r.length > 0 && r.every((t) => t.kind === "blank" || /[:：]|^\d{3}\D/.test(t.text) || UNIT_RE.test(t.text));
+  let headerEnd = rowsOfTokens.findIndex((r, i) => i < 12 && r.some((t) => t.text === "栏次"));
+  if (headerEnd < 0) {
+    headerEnd = rowsOfTokens.findIndex((r) => r.some((t) => /\.\d/.test(t.text)) || (isCode(r[0]?.text ?? "") && r[1]?.kind === "label")) - 1;
+  }
+  const headerRows = headerEnd >= 0 ? rowsOfTokens.slice(0, headerEnd + 1) : [];
+  const names = headerNames(headerRows.filter((r) => !metaRow(r)).flat());
+  const hasRowNumbers = headerRows.flat().some((t) => t.text === "行次");
+
+  const entries: Entry[] = [];
+  let carry: Entry | null = null;
+  for (const r of rowsOfTokens.slice(headerEnd + 1)) {
+    if (r.some((t) => t.text === "栏次")) continue;
+    const { done, open } = entriesOf(r, tabFormat ? null : carry);
+    entries.push(...done);
+    // In the space format an entry without figures yet may continue on the next line (wrapped label).
+    if (open && (tabFormat || open.values.length)) {
+      entries.push(open);
+      carry = null;
+    } else carry = open;
+  }
+  if (carry) entries.push(carry);
+  const rows = buildRows(entries, names, hasRowNumbers, block.title).filter((r) => r.label || r.code || r.cells.length >= 3);
+  const present = rows.some((r) => r.cells.some((c) => c.value !== null));
+  const emptyNote = /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") || (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join("")));
+  return {
+    title: block.title,
+    number,
+    unit,
+    present,
+    statedEmpty: !present && emptyNote,
+    note,
+    columns: names,
+    rows,
+    span,
+  };
+}
