@@ -57,5 +57,5 @@ export function labelKey(s: string): string {
     .join("")
     .replace(/\((类|款|项)\)/g, "")
     .replace(/[\s"'“”‘’「」『』《》()（）【】\[\]、·•]/g, "")
-    .replace(/^[\d.]+(?=[^\d.])/, "");
+    .replace(/^(?:\d{1,2}[.、](?!\d)|[一二三四五六七八九十]{1,3}[、.]|其中[:：]?)/, "");
 }

@@ -1,0 +1,375 @@
+import Decimal from "decimal.js";
+import type { AnyOrama } from "@orama/orama";
+import type { DocModel } from "../ingest/index.js";
+import { compact, labelKey } from "../ingest/index.js";
+import type { Fact } from "../facts/extract.js";
+import { MONEY_UNITS, type Measure } from "../facts/measure.js";
+import type { Intent } from "../intents/index.js";
+import { searchPassages } from "../search/fulltext.js";
+import { regionForms, resolveDepartments } from "./departments.js";
+import { measureScore, termScore, unitFits } from "./match.js";
+import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
+import { understand, type Understanding } from "./understand.js";
+
+export interface LoadedDoc {
+  model: DocModel;
+  facts: Fact[];
+  search: AnyOrama;
+}
+
+export interface Corpus {
+  docs: LoadedDoc[];
+  byId: Map<string, LoadedDoc>;
+  intents: Intent[];
+  newestYear: number | null;
+}
+
+/** Most documents listed one by one before the answer asks which department is meant. */
+const MAX_LISTED = 8;
+const MAX_QUESTION_CHARS = 500;
+
+const isFinalDoc = (d: LoadedDoc) => /决算|自评/.test(d.model.meta.kind);
+const quoteOf = (d: LoadedDoc, span: [number, number]) => d.model.text.slice(span[0], span[1]).trim();
+const deptName = (d: LoadedDoc) => d.model.meta.aliases.find((a) => a.length <= 10) ?? d.model.meta.unit ?? d.model.id;
+
+const MEASURE_WORDS: Record<Measure, string> = {
+  value: "",
+  预算数: "预算数",
+  决算数: "决算数",
+  上年数: "上年数",
+  增减额: "比上年增减",
+  增长率: "增长率",
+  占比: "占比",
+  完成率: "完成预算的比例",
+  比率: "",
+};
+
+interface Found {
+  fact: Fact;
+  score: number;
+}
+
+/** Candidate figures of one document for a metric, best first. */
+function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measure: Measure, code: string | null): Found[] {
+  const final = isFinalDoc(d);
+  const found: Found[] = [];
+  for (const f of d.facts) {
+    if (code) {
+      if (f.code !== code) continue;
+    } else if (!unitFits(f, unit, measure)) continue;
+    let ts: number | null = code ? 12 : null;
+    if (!code) for (const t of terms) {
+      const s = termScore(f, t);
+      if (s !== null && (ts === null || s > ts)) ts = s;
+    }
+    if (ts === null) continue;
+    let measureOf = f.measure;
+    // A table's first figure column is the row's amount (合计 / 预算数 / 决算数 by document kind).
+    if (f.source === "table" && measureOf === "value" && (f.colIndex ?? 0) > 0) measureOf = "比率";
+    const ms = measureScore(measure, measureOf, final);
+    if (ms === null) continue;
+    const colPenalty = f.source === "table" ? (f.colIndex ?? 0) * 0.6 : 0;
+    found.push({ fact: f, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty });
+  }
+  return found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
+}
+
+function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
+  const m = d.model.meta;
+  return {
+    doc: d.model.id,
+    value: f.value,
+    unit: f.unit,
+    quote: quoteOf(d, f.quote),
+    label,
+    department: m.unit,
+    year: m.year,
+    docKind: m.kind,
+    section: f.where || null,
+    source: f.source,
+    span: f.quote,
+  };
+}
+
+function describe(d: LoadedDoc) {
+  const m = d.model.meta;
+  return `${deptName(d)}${m.year ? ` ${m.year}年` : ""}${m.kind !== "其他" ? m.kind : ""}`;
+}
+
+function renderItem(d: LoadedDoc, it: AnswerItem): string {
+  const lines = [`${describe(d)}：${it.label} ${it.value || "（空白）"}${it.value ? ` ${it.unit}` : ""}`];
+  if (it.formula) lines.push(`计算：${it.formula}`);
+  lines.push(`原文：「${compactQuote(it.quote)}」`);
+  const where = [d.model.file, it.section].filter(Boolean).join(" · ");
+  lines.push(`出处：${where}`);
+  return lines.join("\n");
+}
+
+/** Quotes keep their words; hard wraps and PDF spaces inside Chinese are dropped for reading. */
+const compactQuote = (q: string) => q.replace(/\s*\n\s*/g, "").replace(/([\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])/g, "$1");
+
+function notFound(reply: string, via?: string, extra: Partial<AnswerResult> = {}): AnswerResult {
+  return { status: "not_found", answers: [], reply, via, ...extra };
+}
+
+export function answerQuestion(corpus: Corpus, question: string, options: AskOptions = {}): AnswerResult {
+  const trimmed = (question ?? "").trim();
+  if (!trimmed) return notFound("请输入一个问题，例如：“曾都区科经局2022年三公经费多少”。");
+  if (trimmed.length > MAX_QUESTION_CHARS * 4) return notFound(`问题太长了（${trimmed.length} 字），请缩短到 ${MAX_QUESTION_CHARS} 字以内。`);
+  let docs = corpus.docs;
+  if (options.docs?.length) docs = docs.filter((d) => options.docs!.includes(d.model.id));
+  if (!docs.length) return notFound("目前没有载入任何公开文件。");
+
+  const allNames = docs.flatMap((d) => [d.model.meta.unit ?? "", ...d.model.meta.aliases, ...regionForms(d.model.meta.region)]);
+  const u = understand(trimmed, corpus.intents, corpus.newestYear, [...new Set(allNames)].sort((a, b) => b.length - a.length));
+  const resolution = options.docs?.length ? { named: docs.map((d) => ({ id: d.model.id, meta: d.model.meta })), unknownMention: null } : resolveDepartments(u.text, docs.map((d) => ({ id: d.model.id, meta: d.model.meta })));
+  if (!resolution.named.length && resolution.unknownMention && !u.ranking) {
+    return notFound(`没有找到“${resolution.unknownMention}”的公开文件。已载入：${docs.map(describe).join("；")}。`);
+  }
+  const named = resolution.named.length > 0;
+  let candidates = named ? resolution.named.map((r) => corpus.byId.get(r.id)!).filter(Boolean) : docs;
+  if (u.year) {
+    const sameYear = candidates.filter((d) => d.model.meta.year === u.year);
+    if (!sameYear.length) {
+      const have = candidates.map(describe).join("；");
+      return notFound(`没有找到${u.year}年的相关公开文件。${named ? `该单位已载入：${have}。` : ""}`);
+    }
+    candidates = sameYear;
+  } else if (u.stage && candidates.length > 1) {
+    const byStage = candidates.filter((d) => (u.stage === "预算" ? /预算/.test(d.model.meta.kind) : /决算|自评/.test(d.model.meta.kind)));
+    if (byStage.length) candidates = byStage;
+  }
+
+  const primary = u.intents[0];
+  if (primary && primary.answer !== "figure") return answerText(candidates, primary, u);
+  if (u.sum && u.intents.length >= 2) return answerSum(candidates, u);
+
+  const terms = primary ? primary.terms : residualTerms(u.residual);
+  if (!terms.length && !u.code) return fulltext(candidates, u);
+  const unit = primary?.unit ?? "any";
+  const measure = u.measure === "value" && primary?.measure ? primary.measure : u.measure;
+  const label = `${primary?.name ?? u.residual}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}`;
+
+  const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
+  for (const d of candidates) {
+    const found = findFigures(d, terms, unit, measure, u.code);
+    const best = found[0];
+    if (!best) continue;
+    const items = [itemOf(d, best.fact, labelFor(best.fact, label))];
+    // Narrative and table disagree on the same metric: show both, each with its source.
+    const rival = found.find((f) => f.fact.source !== best.fact.source && f.score >= best.score - 2.5);
+    if (rival && !sameNumber(rival.fact.value, best.fact.value) && sameScale(rival.fact, best.fact)) {
+      items.push(itemOf(d, rival.fact, labelFor(rival.fact, label)));
+    }
+    perDoc.push({ d, items });
+  }
+
+  if (!perDoc.length) {
+    if (!primary && !u.code) return fulltext(candidates, u);
+    return explainMissing(candidates, primary, u, label);
+  }
+  if (u.ranking || (!named && perDoc.length > 1)) return answerMany(perDoc, u, label);
+  if (perDoc.length > 1 && perDoc.length > MAX_LISTED) return askWhich(perDoc.map((p) => p.d), label);
+  const answers = perDoc.flatMap((p) => p.items);
+  const reply = perDoc.map((p) => p.items.map((it) => renderItem(p.d, it)).join("\n⚠ 正文与表格数字不一致，两处原文如下：\n")).join("\n\n");
+  return { status: "answered", answers, reply, via: primary?.name ?? "table" };
+}
+
+function labelFor(f: Fact, label: string): string {
+  if (f.source !== "table") return label;
+  const row = [f.code, f.label].filter(Boolean).join(" ");
+  return `${row}${f.column ? ` › ${f.column}` : ""}（${f.table}）`;
+}
+
+const sameNumber = (a: string, b: string) => {
+  try {
+    return new Decimal(a.replace(/,/g, "")).eq(new Decimal(b.replace(/,/g, "")));
+  } catch {
+    return false;
+  }
+};
+const sameScale = (a: Fact, b: Fact) => a.unit === b.unit;
+
+/** Words of a question with no intent, tried as a label: "行政运行支出" also as "行政运行". */
+function residualTerms(residual: string): string[] {
+  if (residual.length < 2) return [];
+  const out = new Set([residual]);
+  const trimmed = residual.replace(/(支出|经费|费用|资金|金额|数)$/, "");
+  if (trimmed.length >= 2) out.add(trimmed);
+  return [...out];
+}
+
+function toWan(item: AnswerItem): Decimal | null {
+  try {
+    const v = new Decimal(item.value.replace(/,/g, ""));
+    if (item.unit === "元") return v.div(10000);
+    if (item.unit === "亿元") return v.mul(10000);
+    if (item.unit === "千元") return v.div(10);
+    return v;
+  } catch {
+    return null;
+  }
+}
+
+function answerMany(perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }>, u: Understanding, label: string): AnswerResult {
+  if (perDoc.length > MAX_LISTED && !u.ranking) return askWhich(perDoc.map((p) => p.d), label);
+  let rows = perDoc.map((p) => ({ ...p, first: p.items[0]!, wan: toWan(p.items[0]!) }));
+  let header = `${label}（${rows.length} 个单位的文件有此数字）：`;
+  if (u.ranking === "max" || u.ranking === "min") {
+    const money = rows.every((r) => MONEY_UNITS.has(r.first.unit) && r.wan);
+    const comparable = money || rows.every((r) => r.first.unit === rows[0]!.first.unit);
+    if (comparable) {
+      const key = (r: (typeof rows)[number]) => (money ? r.wan! : new Decimal(r.first.value.replace(/,/g, "")));
+      rows = rows.sort((a, b) => (u.ranking === "max" ? key(b).cmp(key(a)) : key(a).cmp(key(b))));
+      const top = rows[0]!;
+      header = `${u.ranking === "max" ? "最多" : "最少"}的是 ${describe(top.d)}：${top.first.value} ${top.first.unit}。各单位${label}${money ? "（按万元换算比较）" : ""}：`;
+    }
+  }
+  const lines = rows.map((r, i) => `${i + 1}. ${describe(r.d)}：${r.first.value} ${r.first.unit}\n   原文：「${compactQuote(r.first.quote)}」`);
+  const answers = rows.flatMap((r) => r.items);
+  return { status: "answered", answers, reply: [header, ...lines].join("\n"), via: "multi" };
+}
+
+function askWhich(docs: LoadedDoc[], label: string): AnswerResult {
+  const choices = docs.map((d) => ({ doc: d.model.id, label: describe(d) }));
+  return {
+    status: "ambiguous",
+    answers: [],
+    choices,
+    reply: `有 ${docs.length} 个单位的文件都有“${label}”，请问是哪一个？\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n")}`,
+  };
+}
+
+/** Sum of two metrics ("基本支出加项目支出一共多少"), exact, with the formula and each source. */
+function answerSum(candidates: LoadedDoc[], u: Understanding): AnswerResult {
+  const [a, b] = u.intents;
+  const answers: AnswerItem[] = [];
+  const replies: string[] = [];
+  for (const d of candidates) {
+    const fa = findFigures(d, a!.terms, a!.unit, u.measure, null)[0];
+    const fb = findFigures(d, b!.terms, b!.unit, u.measure, null)[0];
+    if (!fa || !fb || fa.fact.unit !== fb.fact.unit) continue;
+    const total = new Decimal(fa.fact.value.replace(/,/g, "")).plus(new Decimal(fb.fact.value.replace(/,/g, "")));
+    const formula = `${a!.name} ${fa.fact.value} + ${b!.name} ${fb.fact.value} = ${total.toFixed()} ${fa.fact.unit}`;
+    const item: AnswerItem = { ...itemOf(d, fa.fact, `${a!.name} + ${b!.name}`), value: total.toFixed(), source: "computed", formula };
+    answers.push(item);
+    replies.push(`${describe(d)}：${a!.name} + ${b!.name} = ${total.toFixed()} ${fa.fact.unit}\n计算：${formula}\n依据1：「${compactQuote(quoteOf(d, fa.fact.quote))}」\n依据2：「${compactQuote(quoteOf(d, fb.fact.quote))}」`);
+  }
+  if (!answers.length) return notFound(`文件中没有同时找到“${a!.name}”和“${b!.name}”的数字，无法计算。`);
+  return { status: "answered", answers, reply: replies.join("\n\n"), via: "sum" };
+}
+
+/** Answers that quote a passage: 原因, 名词解释, 部门职责/机构设置. */
+function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): AnswerResult {
+  const subject = u.intents.find((i) => i.answer === "figure");
+  const topic = subject?.terms ?? residualTerms(u.residual.replace(/为什么|为何|原因|是什么意思|什么意思|是指|指什么|什么是|定义|名词解释|含义/g, ""));
+  const answers: AnswerItem[] = [];
+  const replies: string[] = [];
+  for (const d of candidates.slice(0, MAX_LISTED)) {
+    const sentences = d.model.sentences;
+    let pick: number[] = [];
+    if (intent.answer === "reason") {
+      const scored = sentences
+        .map((s, i) => {
+          const k = labelKey(s.text);
+          if (!/原因/.test(k)) return { i, score: -1 };
+          const prev = labelKey(sentences[i - 1]?.text ?? "");
+          const onTopic = topic.some((t) => k.includes(t)) ? 3 : topic.some((t) => prev.includes(t)) ? 2 : 0;
+          return { i, score: onTopic + (/主要原因/.test(k) ? 1 : 0) };
+        })
+        .filter((x) => x.score >= 2)
+        .sort((a, b) => b.score - a.score || a.i - b.i);
+      if (scored[0]) pick = [scored[0].i];
+      const i0 = pick[0];
+      if (i0 !== undefined && !topic.some((t) => labelKey(sentences[i0]!.text).includes(t)) && i0 > 0) pick = [i0 - 1, i0];
+    } else if (intent.answer === "definition") {
+      const idx = sentences.findIndex((s) => topic.some((t) => new RegExp(`${escapeRe(t)}[:：]|${escapeRe(t)}(是指|指)`).test(labelKey(s.text))));
+      if (idx >= 0) pick = [idx];
+    } else {
+      const sec = d.model.sections.findIndex((s) => intent.terms.some((t) => labelKey(s.title).includes(t)) || topic.some((t) => labelKey(s.title).includes(t)));
+      if (sec >= 0) {
+        const span = d.model.sections[sec]!.span;
+        pick = sentences.map((s, i) => ({ s, i })).filter(({ s }) => s.span[0] >= span[0] && s.span[1] <= span[1]).slice(0, 8).map(({ i }) => i);
+      }
+    }
+    if (!pick.length) continue;
+    const first = sentences[pick[0]!]!;
+    const last = sentences[pick[pick.length - 1]!]!;
+    const span: [number, number] = [first.span[0], last.span[1]];
+    const quote = quoteOf(d, span);
+    const m = d.model.meta;
+    answers.push({ doc: d.model.id, value: "", unit: "", quote, label: intent.name, department: m.unit, year: m.year, docKind: m.kind, section: first.section >= 0 ? (d.model.sections[first.section]?.path.join(" › ") ?? null) : null, source: "text", span });
+    replies.push(`${describe(d)}（${intent.name}）：\n「${compactQuote(quote)}」`);
+  }
+  if (!answers.length) return notFound(`文件中没有找到相关的${intent.name}说明。`, intent.name);
+  return { status: "answered", answers, reply: replies.join("\n\n"), via: intent.name };
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** No figure: say whether the document states "none", has the table only as an image, or is silent. */
+function explainMissing(candidates: LoadedDoc[], intent: Intent | undefined, u: Understanding, label: string): AnswerResult {
+  const terms = intent?.terms ?? residualTerms(u.residual);
+  const parts: string[] = [];
+  let reason: "stated_none" | "table_unreadable" | "not_disclosed" = "not_disclosed";
+  for (const d of candidates.slice(0, MAX_LISTED)) {
+    const none = d.model.sentences.find((s) => {
+      const k = labelKey(s.text);
+      return terms.some((t) => k.includes(t)) && /(?<![^\u4e00-\u9fa5]有)无|没有|未发生|不涉及|未安排/.test(k);
+    });
+    if (none) {
+      reason = "stated_none";
+      parts.push(`${describe(d)}：文件写明「${compactQuote(quoteOf(d, none.span))}」`);
+      continue;
+    }
+    const unreadable = d.model.tables.filter((t) => !t.present && !t.statedEmpty);
+    if (unreadable.length) {
+      reason = "table_unreadable";
+      parts.push(`${describe(d)}：正文没有给出“${label}”；文件中的表格（${unreadable.map((t) => t.title).slice(0, 4).join("、")}${unreadable.length > 4 ? "等" : ""}）是图片，无法读取，不能据此说未公开。`);
+      continue;
+    }
+    parts.push(`${describe(d)}：文件没有公开“${label}”。`);
+  }
+  return notFound(parts.join("\n"), intent?.name, { reason } as Partial<AnswerResult>);
+}
+
+/** Fallback: the best matching passages, quoted, saying what was matched. */
+function fulltext(candidates: LoadedDoc[], u: Understanding): AnswerResult {
+  const query = u.residual || u.text;
+  const hits: Array<{ d: LoadedDoc; ref: string; kind: string; score: number }> = [];
+  for (const d of candidates) for (const h of searchPassages(d.search, query, 2)) hits.push({ d, ...h });
+  hits.sort((a, b) => b.score - a.score);
+  const top = hits.slice(0, 3);
+  if (!top.length) return notFound(`没有找到与“${query}”相关的内容。可以问：收支总计、三公经费、机关运行经费、基本支出、某个科目（如“基本工资”）等。`, "fulltext");
+  const lines = top.map((h) => {
+    const span = spanOfRef(h.d.model, h.ref);
+    return `${describe(h.d)}：「${compactQuote(quoteOf(h.d, span))}」`;
+  });
+  return notFound(`没有找到能直接回答的数字。与“${query}”最相关的原文：\n${lines.join("\n")}`, "fulltext", {
+    related: top.map((h) => ({ doc: h.d.model.id, quote: quoteOf(h.d, spanOfRef(h.d.model, h.ref)) })),
+  } as Partial<AnswerResult>);
+}
+
+function spanOfRef(model: DocModel, ref: string): [number, number] {
+  if (ref.includes(":")) {
+    const [ti, ri] = ref.split(":").map(Number);
+    return model.tables[ti!]!.rows[ri!]!.span;
+  }
+  return model.sentences[Number(ref)]!.span;
+}
+
+/** The paragraph or table row around a span, for "查看原文". */
+export function passageAround(d: LoadedDoc, span: [number, number]): string {
+  const table = d.model.tables.find((t) => t.present && t.span[0] <= span[0] && span[1] <= t.span[1]);
+  if (table) {
+    const row = table.rows.find((r) => r.span[0] <= span[0] && span[1] <= Math.max(r.span[1], span[1]) && span[0] < r.span[1]);
+    const cols = table.columns.length ? `\n栏目：${table.columns.join(" | ")}` : "";
+    const rowText = row ? d.model.text.slice(row.span[0], row.span[1]) : d.model.text.slice(span[0], span[1]);
+    return `${[table.number, table.title].filter(Boolean).join(" ")}${table.unit ? `（单位：${table.unit}）` : ""}${cols}\n${compact(rowText) === rowText ? rowText : rowText.replace(/\s+/g, " ").trim()}`;
+  }
+  const idx = d.model.sentences.findIndex((s) => s.span[0] <= span[0] && span[0] < s.span[1]);
+  if (idx < 0) return d.model.text.slice(span[0], span[1]);
+  const section = d.model.sentences[idx]!.section;
+  const around = d.model.sentences.filter((s, i) => s.section === section && Math.abs(i - idx) <= 3);
+  return compactQuote(d.model.text.slice(around[0]!.span[0], around[around.length - 1]!.span[1]));
+}

@@ -1,0 +1,74 @@
+import type { DocMeta } from "../ingest/index.js";
+
+export interface DocRef {
+  id: string;
+  meta: DocMeta;
+}
+
+const REGION_SUFFIX = /(省|自治区|市|区|县|旗|州|盟)$/;
+const ORG_MENTION = /[\u4e00-\u9fa5]{1,20}?(局|部门|委员会|委|办公室|办|中心|院|厅)/g;
+
+/** "焦作市城乡一体化示范区" → ["焦作市", "焦作", "城乡一体化示范区", "城乡一体化示范", "示范区"]. */
+export function regionForms(region: string | null): string[] {
+  if (!region) return [];
+  const parts = region.match(/[\u4e00-\u9fa5]+?(省|自治区|市|区|县|旗|州|盟)/g) ?? [region];
+  const forms = new Set<string>();
+  for (const p of parts) {
+    forms.add(p);
+    const bare = p.replace(REGION_SUFFIX, "");
+    if (bare.length >= 2) forms.add(bare);
+    const tail = /(示范区|开发区|新区|高新区)$/.exec(p);
+    if (tail) forms.add(tail[0]);
+  }
+  return [...forms];
+}
+
+/** True when every character of `short` appears in `long` in order (科经局 in 科学技术和经济信息化局). */
+export function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
+}
+
+/** How strongly a question names a document's department (0 = not at all). */
+function departmentScore(q: string, doc: DocRef): number {
+  const { meta } = doc;
+  const names = [meta.unit, ...meta.aliases].filter((n): n is string => !!n);
+  if (names.some((n) => n.length >= 4 && q.includes(n))) return 100;
+  const regions = regionForms(meta.region);
+  let score = 0;
+  for (const r of regions) if (r.length >= 2 && q.includes(r)) score = Math.max(score, 10 + r.length);
+  // Strip the place from each org mention and compare the rest with the names as a subsequence.
+  const mentions = [...q.matchAll(ORG_MENTION)].map((m) => m[0]);
+  let orgHit = 0;
+  for (let mention of mentions) {
+    for (const r of regions) mention = mention.replace(r, "");
+    mention = mention.replace(/^[\d年度的]+/, "");
+    if (mention.length < 2) continue;
+    for (const n of names) {
+      const core = regions.reduce((s, r) => s.replace(r, ""), n);
+      if (core.startsWith(mention[0]!) && isSubsequence(mention, core)) orgHit = Math.max(orgHit, 5 + mention.length);
+    }
+  }
+  if (orgHit && score) return score + orgHit;
+  // A named org that is not this unit's (another bureau of the same place) is not a match.
+  if (score && mentions.length && !orgHit) return 0;
+  return score || (mentions.length ? 0 : 0) || orgHit / 2;
+}
+
+export interface DepartmentResolution {
+  /** Documents the question names, best first; empty when it names none. */
+  named: DocRef[];
+  /** The question names an organisation that matches no document. */
+  unknownMention: string | null;
+}
+
+export function resolveDepartments(q: string, docs: DocRef[]): DepartmentResolution {
+  const scored = docs.map((d) => ({ d, s: departmentScore(q, d) })).filter((x) => x.s > 0);
+  if (scored.length) {
+    const top = Math.max(...scored.map((x) => x.s));
+    return { named: scored.filter((x) => x.s >= top - 1e-9 || x.s >= 100).map((x) => x.d), unknownMention: null };
+  }
+  const mention = [...q.matchAll(ORG_MENTION)].map((m) => m[0]).find((m) => m.length >= 4 && !/^(哪个|各|每个|所有|全部|本|该)/.test(m));
+  return { named: [], unknownMention: mention ?? null };
+}

@@ -1,0 +1,68 @@
+// Fixed, user-facing texts (HTML parse mode; none of them embeds unescaped outside text).
+import { escapeHtml } from "./html.js";
+
+/** Longest question accepted; anything longer is certainly not a budget question. */
+export const MAX_QUESTION_LENGTH = 500;
+
+export const COMMANDS = {
+  public: [
+    { command: "start", description: "开始使用" },
+    { command: "help", description: "能回答什么问题（含示例）" },
+    { command: "ask", description: "提问，例如 /ask 三公经费多少" },
+    { command: "docs", description: "已载入的预决算文档" },
+  ],
+  admin: [
+    { command: "reload", description: "重新加载文档（管理员）" },
+    { command: "stats", description: "运行统计（管理员）" },
+  ],
+} as const;
+
+export const HELP = [
+  "我根据已公开的<b>部门预算、部门决算</b>等文档回答数字问题，每个数字都附上原文和出处。",
+  "",
+  "<b>可以这样问：</b>",
+  "• 焦作示范区工信局2022年基本支出多少",
+  "• 三公经费多少",
+  "• 2022年一般公共预算财政拨款支出是多少",
+  "• 机关运行经费比上年增加多少",
+  "• 公务用车购置及运行费多少",
+  "",
+  "问题里写上<b>单位</b>和<b>年度</b>最准确；不写时我会请你选择文档。",
+  "答案下方的「查看原文」按钮可以看到数字所在的整段原文或表格行。",
+  "",
+  "<b>在群里：</b>用 /ask 加问题、@我 提问，或直接回复我的消息。",
+  "/docs 列出已载入的文档。",
+].join("\n");
+
+export const START = `你好！我是预决算公开信息问答助手。\n\n${HELP}`;
+
+export const ASK_USAGE = "请在 /ask 后面写上问题，例如：\n/ask 三公经费多少";
+export const TEXT_ONLY = "我只能回答文字问题，请直接输入问题，例如：三公经费多少";
+export const QUESTION_TOO_LONG = `问题太长了，请精简到 ${MAX_QUESTION_LENGTH} 字以内再问。`;
+export const ENGINE_ERROR = "抱歉，处理这个问题时出错了，请稍后再试。";
+export const ADMIN_ONLY = "此命令仅限管理员使用。";
+export const RELOAD_STARTED = "正在重新加载文档，请稍候…";
+export const RELOAD_BUSY = "已有一次重新加载正在进行，请稍后再试。";
+export const BUTTON_EXPIRED = "这个按钮已过期，请重新提问。";
+export const BUTTON_STALE = "文档已经更新，请重新提问。";
+export const PASSAGE_NOT_FOUND = "没有找到这段原文。";
+export const CHOOSE_DOCUMENT = "请选择要查询的文档：";
+export const UNKNOWN_COMMAND = "不认识这个命令。发送 /help 查看用法。";
+
+/** Shown when ALLOWED_CHAT_IDS is empty: nobody is allowed yet, so say how to get allowed. */
+export function notConfiguredMessage(chatId: number): string {
+  return [
+    "本机器人尚未开放使用。",
+    `此对话的 ID 是 <code>${escapeHtml(String(chatId))}</code>。`,
+    "请管理员把它加入环境变量 ALLOWED_CHAT_IDS（多个 ID 用英文逗号分隔）并重启机器人。",
+  ].join("\n");
+}
+
+/** Shown to a chat that is not on a non-empty allow-list. */
+export function refusalMessage(chatId: number): string {
+  return `抱歉，此对话未获授权使用本机器人（对话 ID：<code>${escapeHtml(String(chatId))}</code>）。如需开通，请联系管理员。`;
+}
+
+export function selectedDocument(label: string): string {
+  return `已选择：${label}`.slice(0, 190);
+}

@@ -1,0 +1,99 @@
+import { basename } from "node:path";
+import { existsSync } from "node:fs";
+import { logger } from "../config/logger.js";
+import { docIdOf, fileHash, ingestFile, listDocuments, type DocModel } from "../ingest/index.js";
+import { sentenceFacts, tableFacts } from "../facts/extract.js";
+import { loadIntents } from "../intents/index.js";
+import { buildSearchIndex, loadSearchIndex, saveSearchIndex } from "../search/fulltext.js";
+import { addUserWords } from "../search/tokenizer.js";
+import { answerQuestion, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
+import { IndexStore } from "../store/index-store.js";
+import type { Engine, IngestReport, OpenOptions } from "./index.js";
+
+export function summarize(model: DocModel): IngestReport["documents"][number] {
+  return {
+    doc: model.id,
+    unit: model.meta.unit,
+    aliases: model.meta.aliases,
+    region: model.meta.region,
+    year: model.meta.year,
+    kind: model.meta.kind,
+    sections: model.sections.length,
+    sentences: model.sentences.length,
+    tables: model.tables.map((t) => ({
+      title: t.number ? `${t.number} ${t.title}` : t.title,
+      unit: t.unit,
+      rows: t.rows.length,
+      columns: t.columns.length,
+      present: t.present,
+    })),
+    warnings: model.warnings,
+  };
+}
+
+/** Loads the documents of a folder (from the persisted index when current) and returns an engine. */
+export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; report: IngestReport }> {
+  const intents = loadIntents(opts.intentsDir);
+  if (!existsSync(opts.docsDir)) throw new Error(`documents folder not found: ${opts.docsDir}`);
+  const store = new IndexStore(opts.indexDir, opts.docsDir);
+  const report: IngestReport = { documents: [], failed: [] };
+  const docs: LoadedDoc[] = [];
+  const ids = new Set<string>();
+  addUserWords(intents.flatMap((i) => [...i.triggers, ...i.terms]));
+  for (const path of listDocuments(opts.docsDir)) {
+    const id = docIdOf(path);
+    let model: DocModel | null = null;
+    let search = null;
+    if (!opts.rebuild) {
+      try {
+        const cached = store.loadModel(id, fileHash(path));
+        if ("model" in cached) {
+          model = cached.model;
+          search = loadSearchIndex(cached.search);
+        } else if (cached.reason !== "not built yet") {
+          logger.warn({ doc: id, reason: cached.reason }, "rebuilding document index");
+        }
+      } catch (err) {
+        logger.warn({ doc: id, err: (err as Error).message }, "rebuilding document index");
+      }
+    }
+    if (!model || !search) {
+      const outcome = ingestFile(path);
+      if (!outcome.ok) {
+        report.failed.push({ file: basename(path), reason: outcome.reason });
+        logger.warn({ file: basename(path), reason: outcome.reason }, "document skipped");
+        continue;
+      }
+      model = outcome.model;
+      search = buildSearchIndex(model);
+      try {
+        store.save(model, saveSearchIndex(search));
+      } catch (err) {
+        logger.error({ doc: id, err: (err as Error).message }, "could not persist the index; answering from memory");
+      }
+    }
+    ids.add(id);
+    addUserWords([model.meta.unit ?? "", ...model.meta.aliases]);
+    docs.push({ model, facts: [...sentenceFacts(model), ...tableFacts(model)], search });
+    report.documents.push(summarize(model));
+  }
+  store.prune(ids);
+  const years = docs.map((d) => d.model.meta.year).filter((y): y is number => y !== null);
+  const corpus: Corpus = {
+    docs,
+    byId: new Map(docs.map((d) => [d.model.id, d])),
+    intents,
+    newestYear: years.length ? Math.max(...years) : null,
+  };
+  const generation = `${Date.now().toString(36)}-${docs.length}`;
+  const engine: Engine = {
+    generation,
+    ask: (question, options) => answerQuestion(corpus, question, options),
+    documents: () => report.documents.map(({ doc, unit, aliases, region, year, kind }) => ({ doc, unit, aliases, region, year, kind })),
+    passage: (doc, span) => {
+      const d = corpus.byId.get(doc);
+      return d ? passageAround(d, span) : null;
+    },
+  };
+  return { engine, report };
+}

@@ -1,0 +1,102 @@
+import type { DocModel } from "../ingest/index.js";
+import { labelKey } from "../ingest/index.js";
+import { measureOfLabel, type Measure } from "./measure.js";
+
+/** A figure printed in the document, with the words that say what it is. */
+export interface Fact {
+  doc: string;
+  source: "text" | "table";
+  /** The figure as printed ("0.37", "1.0", "11.09"). */
+  value: string;
+  unit: string;
+  /** Local label key: text since the previous figure (text facts) or the row label (tables). */
+  label: string;
+  /** Key of the sentence up to the figure: the subject a local label may leave implicit. */
+  context: string;
+  measure: Measure;
+  /** Original-text span of the quote (sentence, or table row). */
+  quote: [number, number];
+  /** Section heading path or table title. */
+  where: string;
+  /** Table facts: subject code, column path, table title. */
+  code?: string;
+  column?: string | null;
+  table?: string;
+  /** Position in the document, to prefer the first statement. */
+  order: number;
+  /** Table facts: index of the figure among the row's figures (0 = the 合计/first column). */
+  colIndex?: number;
+}
+
+const UNITS = "万元|亿元|千元|元|%|个|人次|人|辆|分|家|项|名|次|台|套|批|户|平方米";
+const FIGURE_RE = new RegExp(`(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${UNITS})`, "g");
+
+export function sentenceFacts(model: DocModel): Fact[] {
+  const facts: Fact[] = [];
+  const year = model.meta.year;
+  model.sentences.forEach((s, si) => {
+    const where = s.section >= 0 ? (model.sections[s.section]?.path.join(" › ") ?? "") : "";
+    let prevEnd = 0;
+    for (const m of s.text.matchAll(FIGURE_RE)) {
+      const at = m.index ?? 0;
+      const value = m[1]!;
+      const unit = m[2]!;
+      // "2022年" is a date, "1." an enumerator: neither is a figure (the unit list has no 年).
+      const rawLabel = s.text.slice(prevEnd, at);
+      prevEnd = at + m[0].length;
+      const label = labelKey(rawLabel.replace(/^[，,；;。、：:）)\s]+/, ""));
+      facts.push({
+        doc: model.id,
+        source: "text",
+        value,
+        unit,
+        label,
+        context: labelKey(s.text.slice(0, at)),
+        measure: measureOfLabel(label, unit, year),
+        quote: s.span,
+        where,
+        order: si,
+      });
+    }
+  });
+  return facts;
+}
+
+export function tableFacts(model: DocModel): Fact[] {
+  const facts: Fact[] = [];
+  let order = 100_000;
+  for (const t of model.tables) {
+    if (!t.present) continue;
+    const unit = t.unit ?? "万元";
+    for (const row of t.rows) {
+      order++;
+      const figures = row.cells.filter((c) => c.column !== "行次");
+      figures.forEach((cell, i) => {
+        if (cell.value === null) return;
+        // An unlabelled row under a known template: the column path names the figure.
+        const label = row.label
+          ? labelKey(row.label)
+          : labelKey(t.title.replace(/^.*?(“?三公”?经费).*$/, "$1") + (cell.column ?? "").split(" › ").slice(1).join(""));
+        const column = cell.column;
+        const colMeasure: Measure = /决算|执行|实际/.test(column ?? "") ? "决算数" : /预算/.test(column ?? "") ? "预算数" : "value";
+        facts.push({
+          doc: model.id,
+          source: "table",
+          value: cell.text,
+          unit,
+          label,
+          context: labelKey(t.title),
+          measure: colMeasure,
+          quote: row.label ? [row.span[0], cell.span[1]] : row.span,
+          where: [t.number, t.title].filter(Boolean).join(" "),
+          code: row.code ?? undefined,
+          column: column ?? (i === 0 ? null : `第${i + 1}列`),
+          table: t.title,
+          order: order + i / 100,
+          colIndex: i,
+        });
+      });
+    }
+  }
+  return facts;
+}

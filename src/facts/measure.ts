@@ -1,0 +1,33 @@
+/** What a figure measures, read from the words printed next to it (or asked for in a question). */
+export type Measure =
+  | "value" // the amount itself, budget or actual depending on the document
+  | "预算数"
+  | "决算数"
+  | "上年数"
+  | "增减额"
+  | "增长率"
+  | "占比"
+  | "完成率"
+  | "比率";
+
+export const PERCENT_UNITS = new Set(["%"]);
+export const MONEY_UNITS = new Set(["万元", "元", "亿元", "千元"]);
+
+const CHANGE_WORDS = /增加|减少|增长|下降|上升|降低|减支|增支|节约|持平|变动|同比|增幅|降幅/;
+
+/** Measure of a printed figure from its local label (text since the previous figure) and unit. */
+export function measureOfLabel(label: string, unit: string, year: number | null): Measure {
+  if (PERCENT_UNITS.has(unit)) {
+    if (/完成|执行率|执行进度/.test(label)) return "完成率";
+    if (CHANGE_WORDS.test(label)) return "增长率";
+    if (/占/.test(label)) return "占比";
+    return "比率";
+  }
+  if (!MONEY_UNITS.has(unit)) return "value";
+  if (CHANGE_WORDS.test(label.replace(/与.{0,8}相比|比.{0,6}(年|数)/g, "")) || /(增加|减少|增长|下降)$/.test(label)) return "增减额";
+  const priorYear = year ? new RegExp(`${year - 1}年`) : /(?!)/;
+  if (/上年|去年|上一年|上年度/.test(label) || priorYear.test(label)) return "上年数";
+  if (/决算|实际|执行数|支出数|完成数/.test(label)) return "决算数";
+  if (/预算|年初|安排|计划/.test(label)) return "预算数";
+  return "value";
+}
