@@ -50,7 +50,16 @@ interface Found {
 }
 
 /** Candidate figures of one document for a metric, best first. */
-function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measure: Measure, code: string | null): Found[] {
+/** Share of the question's character pairs found in a fact's words: a tie-breaker between candidates. */
+function overlap(residual: string, f: Fact): number {
+  if (residual.length < 2) return 0;
+  const words = f.label + f.context + (f.table ?? "");
+  let hit = 0;
+  for (let i = 0; i + 1 < residual.length; i++) if (words.includes(residual.slice(i, i + 2))) hit++;
+  return hit / (residual.length - 1);
+}
+
+function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measure: Measure, code: string | null, residual = ""): Found[] {
   const final = isFinalDoc(d);
   const found: Found[] = [];
   for (const f of d.facts) {
@@ -58,10 +67,12 @@ function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measur
       if (f.code !== code) continue;
     } else if (!unitFits(f, unit, measure)) continue;
     let ts: number | null = code ? 12 : null;
-    if (!code) for (const t of terms) {
-      const s = termScore(f, t);
-      if (s !== null && (ts === null || s > ts)) ts = s;
-    }
+    // Earlier terms are the more specific names of the metric.
+    if (!code)
+      terms.forEach((t, i) => {
+        const s = termScore(f, t);
+        if (s !== null && (ts === null || s - i * 0.25 > ts)) ts = s - i * 0.25;
+      });
     if (ts === null) continue;
     let measureOf = f.measure;
     // A table's first figure column is the row's amount (合计 / 预算数 / 决算数 by document kind).
@@ -69,7 +80,7 @@ function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measur
     const ms = measureScore(measure, measureOf, final);
     if (ms === null) continue;
     const colPenalty = f.source === "table" ? (f.colIndex ?? 0) * 0.6 : 0;
-    found.push({ fact: f, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty });
+    found.push({ fact: f, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 2 * overlap(residual, f) });
   }
   return found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
 }
@@ -144,15 +155,21 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   if (primary && primary.answer !== "figure") return answerText(candidates, primary, u);
   if (u.sum && u.intents.length >= 2) return answerSum(candidates, u);
 
-  const terms = primary ? primary.terms : residualTerms(u.residual);
+  // A question more specific than its trigger ("科学技术支出" holds the trigger "支出") looks for
+  // its own words first, then for the intent's terms.
+  const trigger = u.triggers[0] ?? "";
+  const specific = u.residual.length > trigger.length + 1 && u.residual.includes(trigger) ? residualTerms(u.residual) : [];
+  let terms = primary ? [...new Set([...specific, ...primary.terms])] : residualTerms(u.residual);
+  const fallback = !primary && !terms.length ? corpus.intents.find((i) => i.fallback) : undefined;
+  if (fallback) terms = fallback.terms;
   if (!terms.length && !u.code) return fulltext(candidates, u);
-  const unit = primary?.unit ?? "any";
+  const unit = primary?.unit ?? fallback?.unit ?? "any";
   const measure = u.measure === "value" && primary?.measure ? primary.measure : u.measure;
   const label = `${primary?.name ?? u.residual}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}`;
 
   const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
   for (const d of candidates) {
-    const found = findFigures(d, terms, unit, measure, u.code);
+    const found = findFigures(d, terms, unit, measure, u.code, u.residual);
     const best = found[0];
     if (!best) continue;
     const items = [itemOf(d, best.fact, labelFor(best.fact, label))];

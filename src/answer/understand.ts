@@ -11,6 +11,8 @@ export interface Understanding {
   /** Whether the question said 预算 or 决算/实际 explicitly (picks the document kind too). */
   stage: "预算" | "决算" | null;
   intents: Intent[];
+  /** The trigger words found, parallel to `intents`. */
+  triggers: string[];
   /** Subject code (3/5/7 digits) named in the question. */
   code: string | null;
   /** The words left once department, year and question words are removed: the metric to look for. */
@@ -40,20 +42,29 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   else if (/占比|比重|占.{0,12}(比例|百分比|多少)|所占/.test(text)) measure = "占比";
   else if (/完成率|执行率|完成.{0,6}预算的|完成(了)?(多少|百分)/.test(text)) measure = "完成率";
   else if (/(?<![比较与])(上年|去年)(?!相比).{0,8}(多少|是)|上年数|上年预算|上年决算/.test(text)) measure = "上年数";
+  // Metric names that contain 预算/年初/执行 do not say budget or actual ("一般公共预算", "年初结转和结余").
+  const hits = findIntents(labelKey(text), intents);
+  let stageText = text.replace(/(一般公共|政府性基金|国有资本经营|社会保险基金)预算|预算单位|年初结转(和结余)?|年初结余/g, "");
+  for (const h of hits) if (h.intent.measure) stageText = stageText.split(h.trigger).join("");
   let stage: Understanding["stage"] = null;
-  if (/决算|实际|执行数|实际支出|花了/.test(text)) stage = "决算";
-  else if (/预算|年初|安排|计划/.test(text)) stage = "预算";
+  if (/决算|实际|执行数|实际支出|花了/.test(stageText)) stage = "决算";
+  else if (/预算|年初|安排|计划/.test(stageText)) stage = "预算";
   if (measure === "value" && stage) measure = stage === "决算" ? "决算数" : "预算数";
 
   const code = /(?<!\d)(\d{7}|\d{5}|\d{3})(?!\d)/.exec(text.replace(/20\d\d年?/g, ""))?.[1] ?? null;
-  const hits = findIntents(labelKey(text), intents);
   let residual = text;
   for (const n of namesToStrip) if (n) residual = residual.split(n).join("");
-  residual = labelKey(residual.replace(/(20)?\d\d\s*年度?/g, "").replace(QUESTION_WORDS, ""));
+  residual = labelKey(
+    residual
+      .replace(/(20)?\d\d\s*年度?/g, "")
+      .replace(/(一般公共|政府性基金|国有资本经营)预算/g, "$1\u0000")
+      .replace(QUESTION_WORDS, "")
+      .replace(/\u0000/g, "预算"),
+  );
   let ranking: Understanding["ranking"] = null;
   if (/最多|最高|最大|排名第一|哪.{0,3}(个|家).{0,12}(多|高|大)/.test(text)) ranking = "max";
   else if (/最少|最低|最小|哪.{0,3}(个|家).{0,12}(少|低|小)/.test(text)) ranking = "min";
   else if (/各单位|各部门|每个单位|每个部门|所有单位|所有部门|各个单位|分别是多少/.test(text)) ranking = "list";
   const sum = /[加和与及、+].{1,20}(一共|合计|总共|加起来|之和|共计|总和)|加上|\+/.test(text) && hits.length >= 2;
-  return { text, year, measure, stage, intents: hits.map((h) => h.intent), code, residual, ranking, sum };
+  return { text, year, measure, stage, intents: hits.map((h) => h.intent), triggers: hits.map((h) => h.trigger), code, residual, ranking, sum };
 }

@@ -12,6 +12,8 @@ const IntentSchema = z
     unit: z.enum(["money", "percent", "score", "count", "any"]),
     measure: z.enum(["预算数", "决算数", "上年数", "增减额", "增长率", "占比", "完成率"]).optional(),
     answer: z.enum(["figure", "reason", "definition", "section"]).default("figure"),
+    /** Read when a question names no metric ("预算比上年增加多少"): the document's total. */
+    fallback: z.boolean().default(false),
   })
   .strict();
 
@@ -28,6 +30,7 @@ export interface Intent {
   unit: IntentUnit;
   measure?: z.infer<typeof IntentSchema>["measure"];
   answer: "figure" | "reason" | "definition" | "section";
+  fallback: boolean;
   file: string;
 }
 
@@ -66,6 +69,7 @@ export function loadIntents(dir: string): Intent[] {
         unit: raw.unit,
         measure: raw.measure,
         answer: raw.answer,
+        fallback: raw.fallback,
         file: f,
       });
     }
