@@ -158,7 +158,8 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   // A question more specific than its trigger ("科学技术支出" holds the trigger "支出") looks for
   // its own words first, then for the intent's terms.
   const trigger = u.triggers[0] ?? "";
-  const specific = u.residual.length > trigger.length + 1 && u.residual.includes(trigger) ? residualTerms(u.residual) : [];
+  const bareTrigger = trigger.replace(/预算|决算|执行|实际|多少|年初|全年/g, "");
+  const specific = u.residual.replace(bareTrigger, "").replace(/[^\u4e00-\u9fa5]/g, "").length >= 2 ? residualTerms(u.residual) : [];
   let terms = primary ? [...new Set([...specific, ...primary.terms])] : residualTerms(u.residual);
   const fallback = !primary && !terms.length ? corpus.intents.find((i) => i.fallback) : undefined;
   if (fallback) terms = fallback.terms;
@@ -170,6 +171,7 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
   for (const d of candidates) {
     const found = findFigures(d, terms, unit, measure, u.code, u.residual);
+    if (process.env.DEBUG_ANSWER) for (const f of found.slice(0, 5)) process.stderr.write(`${d.model.id} ${f.score.toFixed(2)} ${f.fact.value} ${f.fact.unit} ${f.fact.label} | ${f.fact.measure} ${f.fact.source} ${terms.join(",")}\n`);
     const best = found[0];
     if (!best) continue;
     const items = [itemOf(d, best.fact, labelFor(best.fact, label))];
