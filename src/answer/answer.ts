@@ -51,15 +51,14 @@ interface Found {
 
 /** Candidate figures of one document for a metric, best first. */
 /** Share of the question's character pairs found in a fact's words: a tie-breaker between candidates. */
-function overlap(residual: string, f: Fact): number {
+function overlap(residual: string, words: string): number {
   if (residual.length < 2) return 0;
-  const words = f.label + f.context + (f.table ?? "");
   let hit = 0;
   for (let i = 0; i + 1 < residual.length; i++) if (words.includes(residual.slice(i, i + 2))) hit++;
   return hit / (residual.length - 1);
 }
 
-function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measure: Measure, code: string | null, residual = ""): Found[] {
+function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measure: Measure, code: string | null, residual = "", specificCount = 0): Found[] {
   const final = isFinalDoc(d);
   const found: Found[] = [];
   for (const f of d.facts) {
@@ -71,7 +70,9 @@ function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measur
     if (!code)
       terms.forEach((t, i) => {
         const s = termScore(f, t);
-        if (s !== null && (ts === null || s - i * 0.25 > ts)) ts = s - i * 0.25;
+        // The question's own words ("行政运行") outrank the intent's generic terms ("支出合计").
+        const penalty = i * 0.25 + (specificCount && i >= specificCount ? 3 : 0);
+        if (s !== null && (ts === null || s - penalty > ts)) ts = s - penalty;
       });
     if (ts === null) continue;
     let measureOf = f.measure;
@@ -80,9 +81,16 @@ function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measur
     const ms = measureScore(measure, measureOf, final);
     if (ms === null) continue;
     const colPenalty = f.source === "table" ? (f.colIndex ?? 0) * 0.6 : 0;
-    found.push({ fact: f, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 2 * overlap(residual, f) });
+    found.push({ fact: f, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 1.5 * overlap(residual, f.label) + 0.5 * overlap(residual, f.context + (f.table ?? "")) });
   }
-  return found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
+  found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
+  // The narrative and a table agree: quote the sentence, which reads better and names the measure.
+  const top = found[0];
+  if (top && top.fact.source === "table") {
+    const text = found.find((f) => f.fact.source === "text" && f.score >= top.score - 1.5 && f.fact.value === top.fact.value);
+    if (text) return [text, ...found.filter((f) => f !== text)];
+  }
+  return found;
 }
 
 function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
@@ -170,7 +178,7 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
 
   const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
   for (const d of candidates) {
-    const found = findFigures(d, terms, unit, measure, u.code, u.residual);
+    const found = findFigures(d, terms, unit, measure, u.code, u.residual, specific.length);
     if (process.env.DEBUG_ANSWER) for (const f of found.slice(0, 5)) process.stderr.write(`${d.model.id} ${f.score.toFixed(2)} ${f.fact.value} ${f.fact.unit} ${f.fact.label} | ${f.fact.measure} ${f.fact.source} ${terms.join(",")}\n`);
     const best = found[0];
     if (!best) continue;

@@ -8,7 +8,7 @@ import type { IntentUnit } from "../intents/index.js";
  * means the figure belongs to another metric ("项目支出 年初结转和结余 0").
  */
 const CONNECTORS =
-  /本年度|本年|年度|当年|全年|年初|财政拨款|一般公共预算|拨款|共计|合计|总计|总额|小计|安排|支出|预算|决算|实际|执行|达到|资金|分别|其中|相比|上年|去年|同比|增加|减少|增长|下降|上升|降低|累计|完成|情况|数|为|是|共|计|达|了|的|均|各|比|较|与|占|约|\d+年|\d+/g;
+  /本部门|本单位|我部门|我单位|本局|我局|本年度|本年|年度|当年|全年|年初|\d+年度|财政拨款|一般公共预算|拨款|共计|合计|总计|总额|小计|安排|支出|预算|决算|实际|执行|达到|资金|分别|其中|相比|上年|去年|同比|增加|减少|增长|下降|上升|降低|累计|完成|情况|数|为|是|共|计|达|了|的|均|各|比|较|与|占|约|\d+年|\d+/g;
 
 const leftover = (s: string) => s.replace(CONNECTORS, "").replace(/[^\u4e00-\u9fa5A-Za-z]/g, "");
 
@@ -18,8 +18,9 @@ export function termScore(fact: Fact, term: string): number | null {
   if (at >= 0) {
     const rest = leftover(fact.label.slice(at + term.length));
     if (rest.length >= 2) return null;
-    const prefix = fact.label.slice(0, at);
-    return 10 - Math.min(prefix.length, 30) * 0.05 - rest.length * 0.5 + (fact.label === term ? 1 : 0);
+    // Words right before the metric usually narrow it ("基金预算收入" is not 预算收入).
+    const prefix = leftover(fact.label.slice(0, at).split(/[，,：:；;。]/).pop() ?? "");
+    return 10 - Math.min(prefix.length * 0.4, 3) - rest.length * 0.5 + (fact.label === term ? 1 : 0);
   }
   // The sentence's subject carries the metric and the local label only says which measure
   // ("…项目支出年初结转和结余0万元，本年收入3883.70万元，本年支出3883.70万元").

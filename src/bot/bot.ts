@@ -224,20 +224,19 @@ export function createBot(options: CreateBotOptions): BudgetBot {
         case "docs":
           return reply(renderDocs(options.getEngine().documents()));
         case "ask":
-          return answerQuestion(api, message, addressed.args || null);
+          return addressed.args ? answerQuestion(api, message, addressed.args) : reply(text.ASK_USAGE);
         default:
           // A bare unknown /command in a group is probably meant for another bot.
           return isPrivate || addressed.addressedToMe ? reply(text.UNKNOWN_COMMAND) : undefined;
       }
     }
     if (message.text === undefined) return isPrivate ? reply(text.TEXT_ONLY) : undefined;
-    return answerQuestion(api, message, addressed.text || null);
+    return addressed.text ? answerQuestion(api, message, addressed.text) : reply(text.EMPTY_QUESTION);
   }
 
-  async function answerQuestion(api: Api, message: IncomingMessage, question: string | null): Promise<void> {
+  async function answerQuestion(api: Api, message: IncomingMessage, question: string): Promise<void> {
     const chatId = message.chat.id;
     const replyTo = message.chat.type === "private" ? undefined : message.message_id;
-    if (question === null) return sendHtml(api, chatId, text.ASK_USAGE, { replyTo });
     if (question.length > text.MAX_QUESTION_LENGTH) return sendHtml(api, chatId, text.QUESTION_TOO_LONG, { replyTo });
     await ask(api, chatId, question, undefined, replyTo);
   }

@@ -37,6 +37,7 @@ export const HELP = [
 export const START = `你好！我是预决算公开信息问答助手。\n\n${HELP}`;
 
 export const ASK_USAGE = "请在 /ask 后面写上问题，例如：\n/ask 三公经费多少";
+export const EMPTY_QUESTION = "请直接写出问题，例如：三公经费多少";
 export const TEXT_ONLY = "我只能回答文字问题，请直接输入问题，例如：三公经费多少";
 export const QUESTION_TOO_LONG = `问题太长了，请精简到 ${MAX_QUESTION_LENGTH} 字以内再问。`;
 export const ENGINE_ERROR = "抱歉，处理这个问题时出错了，请稍后再试。";

@@ -78,7 +78,7 @@ export function tableFacts(model: DocModel): Fact[] {
           ? labelKey(row.label)
           : labelKey(t.title.replace(/^.*?(“?三公”?经费).*$/, "$1") + (cell.column ?? "").split(" › ").slice(1).join(""));
         const column = cell.column;
-        const colMeasure: Measure = /决算|执行|实际/.test(column ?? "") ? "决算数" : /预算/.test(column ?? "") ? "预算数" : "value";
+        const colMeasure: Measure = /决算数|执行数|实际|^决算/.test(column ?? "") ? "决算数" : /预算数|年初预算|全年预算|^预算/.test(column ?? "") ? "预算数" : "value";
         facts.push({
           doc: model.id,
           source: "table",

@@ -455,7 +455,7 @@ export class TelegramServer {
     );
   }
 
-  /** Resolves once `check` returns something other than undefined (re-checked after every call). */
+  /** Resolves once `check` returns something other than undefined (re-checked after every call and every 20 ms). */
   waitUntil<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const attempt = () => {
@@ -470,8 +470,10 @@ export class TelegramServer {
         reject(new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(", ")}`));
       }, timeoutMs);
       const listener = () => void attempt();
+      const poll = setInterval(listener, 20);
       const cleanup = () => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.listeners = this.listeners.filter((l) => l !== listener);
       };
       this.listeners.push(listener);
