@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { decodeDocument } from "./decode.js";
 import { buildStructure } from "./document.js";
 import { extractMeta } from "./metadata.js";
@@ -16,8 +17,23 @@ export const DOC_EXTENSIONS = [".txt", ".text"];
 
 export const docIdOf = (file: string) => basename(file, extname(file));
 
+/**
+ * Fingerprint of the ingestion code itself: a persisted model built by older code is rebuilt
+ * even when nobody remembered to bump MODEL_VERSION.
+ */
+const INGEST_CODE = (() => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const h = createHash("sha256").update(String(MODEL_VERSION));
+  try {
+    for (const f of readdirSync(here).sort()) if (/\.[jt]s$/.test(f)) h.update(readFileSync(join(here, f)));
+  } catch {
+    /* bundled build: the version constant alone decides */
+  }
+  return h.digest("hex");
+})();
+
 export const hashBytes = (bytes: Uint8Array, extra = "") =>
-  createHash("sha256").update(bytes).update(extra).update(String(MODEL_VERSION)).digest("hex").slice(0, 32);
+  createHash("sha256").update(bytes).update(extra).update(INGEST_CODE).digest("hex").slice(0, 32);
 
 export type IngestOutcome = { ok: true; model: DocModel } | { ok: false; file: string; reason: string };
 

@@ -47,23 +47,34 @@ function regionsOf(name: string): string[] {
   return out;
 }
 
+/** True when every character of `short` appears in `long` in order (科经 in 科学技术和经济信息化). */
+const isSubsequence = (short: string, long: string) => {
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
+};
+
+const ORG_END = new RegExp(`${ORG_SUFFIX}$`);
+
 /** Short names staff use, derived from the full name and from names the text itself uses. */
 function aliasesFor(unit: string | null, regions: string[], all: string): string[] {
   const out = new Set<string>();
+  const unitOrg = unit ? unit.slice(regions.join("").length).replace(ORG_END, "") : "";
   if (unit) {
     const base = unit.slice(regions.join("").length);
     for (const r of regions) out.add(r + base);
-    if (regions.length) out.add(regions[0]! + base);
   }
-  // Abbreviated names in the text: "<place>区科工局", "区科经局", "我局"… attached to the unit's place.
+  // Abbreviated names in the text ("山海关区科工局"): kept when the org part abbreviates the unit's
+  // own name (科工 in 科技和工信), so another bureau the text mentions (财政局) is not an alias.
   const abbrRe = new RegExp(`([\\u4e00-\\u9fa5]{2,6}?${REGION_SUFFIX})([\\u4e00-\\u9fa5]{1,6}?局|[\\u4e00-\\u9fa5]{2,8}?部门)`, "g");
   for (const m of all.matchAll(abbrRe)) {
-    const place = m[1]!;
-    if (NOT_REGION.test(place.slice(0, -1)) || /^(根据|按照|关于|本|我|全)/.test(place)) continue;
-    if (regions.length && !regions.some((r) => r.startsWith(place.slice(0, 2)) || place.startsWith(r.slice(0, 2)))) {
-      if (unit) continue;
-    }
-    out.add(m[0]);
+    const org = m[2]!.replace(ORG_END, "");
+    if (unitOrg && !(org && org[0] === unitOrg[0] && isSubsequence(org, unitOrg))) continue;
+    let place = m[1]!;
+    const known = regions.find((r) => place.endsWith(r));
+    if (known) place = known;
+    else if (NOT_REGION.test(place.slice(0, -1)) || regions.length) continue;
+    out.add(place + m[2]!);
   }
   if (unit) out.delete(unit);
   return [...out].filter((a) => a.length >= 4 && a.length <= 30);
@@ -102,13 +113,15 @@ export function extractMeta(text: string, sentences: Sentence[], tables: Table[]
   let region = regions.length ? regions.join("") : null;
   if (!region) {
     const places = aliases.map((a) => regionsOf(a)[0]).filter((r): r is string => !!r);
-    region = [...count(places)].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    region = [...count(places)].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? null;
   }
+  // "反映山海关区科工部门": cut words glued before the place.
+  const cleanAliases = region ? [...new Set(aliases.map((a) => (a.includes(region!) ? a.slice(a.indexOf(region!)) : a)))] : aliases;
   const titleLine = lines.slice(0, 3).map((l) => l.norm).join("") || null;
   void sentences;
   return {
     unit,
-    aliases,
+    aliases: cleanAliases,
     region,
     year: findYear(head, all),
     kind: findKind(head, all, tables),

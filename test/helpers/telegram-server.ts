@@ -65,6 +65,8 @@ export interface ApiCall {
   params: Record<string, unknown>;
   /** How the body was encoded: "json", "urlencoded", "multipart" or "query". */
   encoding: string;
+  /** Date.now() when the request arrived. */
+  receivedAt: number;
   /** Set once the server has answered. */
   response?: ApiResult;
 }
@@ -340,6 +342,11 @@ export class TelegramServer {
     return this.userMessage(chat, from, { text, ...(entities.length ? { entities } : {}) }, options.replyTo);
   }
 
+  /** Makes Telegram know a chat (as if its user had once written to the bot) without an update. */
+  registerChat(chat: TgChat): void {
+    this.chatState(chat);
+  }
+
   /** A sticker (a message without text). */
   sendSticker(chat: TgChat, from: TgUser): { updateId: number; message: TgMessage } {
     return this.userMessage(chat, from, {
@@ -526,13 +533,25 @@ export class TelegramServer {
     if (match[1] !== this.token) return send(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = match[2]!;
 
-    const call: ApiCall = { seq: this.seq++, method, params: {}, encoding: "query" };
+    const call: ApiCall = { seq: this.seq++, method, params: {}, encoding: "query", receivedAt: Date.now() };
     this.calls.push(call);
     const finish = (result: ApiResult) => {
       call.response = result;
       send(result.ok ? 200 : (result.error_code ?? 500), result);
       for (const listener of [...this.listeners]) listener();
     };
+    // Taken on arrival, so a test can hold "the next call" without racing the body read.
+    const hold = this.holds.get(method)?.shift();
+    const failure = this.failures.get(method)?.shift();
+
+    // A client that gives up (e.g. an aborted long poll) gets nothing, and a request it
+    // abandoned before Telegram processed it has no effect (its offset confirms nothing).
+    let aborted = false;
+    res.on("close", () => {
+      if (res.writableEnded) return;
+      aborted = true;
+      if (this.waiter && this.waiter === pollWaiterOf(call)) this.cancelWaiter();
+    });
 
     let result: ApiResult;
     try {
@@ -541,20 +560,13 @@ export class TelegramServer {
       call.params = params;
       call.encoding = encoding;
 
-      const hold = this.holds.get(method)?.shift();
       if (hold) {
         hold.arrived(call);
         await hold.released;
       }
-      const failure = this.failures.get(method)?.shift();
+      if (aborted) return;
       if (failure) return finish(failure);
 
-      // The client gave up (e.g. an aborted long poll): drop the waiter so it is not served.
-      let aborted = false;
-      res.on("close", () => {
-        if (!res.writableEnded) aborted = true;
-        if (aborted && this.waiter && this.waiter === pollWaiterOf(call)) this.cancelWaiter();
-      });
       const value = await this.dispatch(method, params, call);
       if (aborted) return;
       result = { ok: true, result: value };
