@@ -77,10 +77,13 @@ function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measur
     if (ts === null) continue;
     let measureOf = f.measure;
     // A table's first figure column is the row's amount (合计 / 预算数 / 决算数 by document kind).
-    if (f.source === "table" && measureOf === "value" && (f.colIndex ?? 0) > 0) measureOf = "比率";
+    if (f.source === "table" && measureOf === "value" && (f.colIndex ?? 0) > 0 && !residual.includes(labelKey(f.column ?? "-"))) measureOf = "比率";
     const ms = measureScore(measure, measureOf, final);
     if (ms === null) continue;
-    const colPenalty = f.source === "table" ? (f.colIndex ?? 0) * 0.6 : 0;
+    // A column the question names ("项目支出") is read even when it is not the first one.
+    const namedColumn = f.source === "table" && !!f.column && f.column.length >= 2 && residual.includes(labelKey(f.column));
+    const colPenalty = f.source === "table" && !namedColumn ? (f.colIndex ?? 0) * 0.6 : namedColumn ? -3 : 0;
+    if (f.value === "" && !namedColumn) continue;
     found.push({ fact: f, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 1.5 * overlap(residual, f.label) + 0.5 * overlap(residual, f.context + (f.table ?? "")) });
   }
   found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
@@ -116,7 +119,7 @@ function describe(d: LoadedDoc) {
 }
 
 function renderItem(d: LoadedDoc, it: AnswerItem): string {
-  const lines = [`${describe(d)}：${it.label} ${it.value || "（空白）"}${it.value ? ` ${it.unit}` : ""}`];
+  const lines = [`${describe(d)}：${it.label} ${it.value || "（表中该栏为空白，未填数字）"}${it.value ? ` ${it.unit}` : ""}`];
   if (it.formula) lines.push(`计算：${it.formula}`);
   lines.push(`原文：「${compactQuote(it.quote)}」`);
   const where = [d.model.file, it.section].filter(Boolean).join(" · ");
@@ -159,15 +162,19 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     if (byStage.length) candidates = byStage;
   }
 
+  // "为什么…增加" asks for a reason even though it names a metric too.
+  const textIntent = u.intents.find((i) => i.answer !== "figure");
+  if (textIntent) return answerText(candidates, textIntent, u);
   const primary = u.intents[0];
-  if (primary && primary.answer !== "figure") return answerText(candidates, primary, u);
   if (u.sum && u.intents.length >= 2) return answerSum(candidates, u);
 
   // A question more specific than its trigger ("科学技术支出" holds the trigger "支出") looks for
   // its own words first, then for the intent's terms.
   const trigger = u.triggers[0] ?? "";
   const bareTrigger = trigger.replace(/预算|决算|执行|实际|多少|年初|全年/g, "");
-  const specific = u.residual.replace(bareTrigger, "").replace(/[^\u4e00-\u9fa5]/g, "").length >= 2 ? residualTerms(u.residual) : [];
+  const withoutTrigger = bareTrigger ? u.residual.replace(bareTrigger, "") : u.residual;
+  // …and, for a table row, without the trigger, which may name the column ("行政运行 基本支出").
+  const specific = withoutTrigger.replace(/[^\u4e00-\u9fa5]/g, "").length >= 2 ? [...new Set([...residualTerms(u.residual), ...residualTerms(withoutTrigger)])] : [];
   let terms = primary ? [...new Set([...specific, ...primary.terms])] : residualTerms(u.residual);
   const fallback = !primary && !terms.length ? corpus.intents.find((i) => i.fallback) : undefined;
   if (fallback) terms = fallback.terms;

@@ -72,7 +72,8 @@ export function tableFacts(model: DocModel): Fact[] {
       order++;
       const figures = row.cells.filter((c) => c.column !== "行次");
       figures.forEach((cell, i) => {
-        if (cell.value === null) return;
+        // Blank cells are kept (value "") so an answer can say the cell is blank rather than 0.
+        if (cell.value === null && cell.text !== "") return;
         // An unlabelled row under a known template: the column path names the figure.
         const label = row.label
           ? labelKey(row.label)

@@ -1,0 +1,235 @@
+import { mkdtempSync, writeFileSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Decimal from "decimal.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openEngine, type Engine } from "../src/engine/index.js";
+import { compact } from "../src/ingest/index.js";
+import { loadIntents, IntentFileError } from "../src/intents/index.js";
+import { tempDocs, tempIndexDir } from "./helpers/docs.js";
+import { readFileSync } from "node:fs";
+
+let engine: Engine;
+beforeAll(async () => {
+  ({ engine } = await openEngine({ docsDir: "seeds", indexDir: tempIndexDir(), intentsDir: "intents" }));
+});
+
+const docText = (id: string) => compact(readFileSync(`seeds/${id}.txt`, "utf8"));
+
+/** Asks and checks the one answer for `doc`: value, unit, and a verbatim quote showing it. */
+function expectFigure(question: string, doc: string, value: string, unit = "万元") {
+  const r = engine.ask(question);
+  expect(r.status, r.reply).toBe("answered");
+  const a = r.answers.find((x) => x.doc.startsWith(doc));
+  expect(a, r.reply).toBeDefined();
+  expect(a!.value).toBe(value);
+  expect(a!.unit).toBe(unit);
+  expect(docText(a!.doc)).toContain(compact(a!.quote));
+  expect(compact(a!.quote)).toContain(value);
+  return { r, a: a! };
+}
+
+describe("figures from sentences", () => {
+  it("totals and change", () => {
+    expectFigure("曾都区科经局2022年收支总计是多少？", "000", "701.63");
+    expectFigure("焦作示范区工信局2022年收支总计比上年减少多少", "004", "22376.11");
+    expectFigure("曾都区科经局2022年收支总计比上年增长了多少", "000", "11.09", "%");
+  });
+  it("budget vs actual of the same metric", () => {
+    expectFigure("曾都区科经局2022年三公经费决算多少", "000", "0");
+    expectFigure("曾都区科经局2022年三公经费预算数", "000", "0.37");
+    expectFigure("武冈市科工信局2022年三公经费实际支出多少", "001", "1.03");
+  });
+  it("basic and project spending, personnel and public funds", () => {
+    expectFigure("焦作示范区工信局基本支出多少", "004", "223.76");
+    expectFigure("山海关区科工局2023年项目支出", "003", "739.89");
+    expectFigure("焦作示范区工信局人员经费", "004", "205.43");
+    expectFigure("曾都区科经局2022年公用经费", "000", "12.92");
+  });
+  it("colloquial words map onto the metric (招待费 → 公务接待费)", () => {
+    const { a } = expectFigure("焦作示范区工信局招待费年初预算", "004", "0.90");
+    expect(a.label).toContain("公务接待费");
+  });
+  it("scores, rates, counts", () => {
+    expectFigure("焦作示范区工信局部门整体支出绩效自评得分", "004", "99.97", "分");
+    expectFigure("武冈市科工信局有多少退休人员", "001", "42", "人");
+    expectFigure("焦作示范区工信局2022年有多少辆公务车", "004", "0", "辆");
+    expectFigure("曾都区科经局2022年一般公共预算财政拨款支出完成年初预算的多少", "000", "177.19", "%");
+  });
+});
+
+describe("figures only tables give", () => {
+  it("科目 by name, in both table shapes", () => {
+    expectFigure("山海关区科工局基本工资预算多少", "003", "49.41");
+    expectFigure("焦作示范区工信局2022年基本工资决算", "004", "124.16");
+    expectFigure("焦作示范区工信局事业运行支出", "004", "202.48");
+  });
+  it("科目 by code", () => {
+    const { a } = expectFigure("山海关区科工局2210201是多少", "003", "12.26");
+    expect(a.label).toContain("住房公积金");
+  });
+  it("a 行次 column is not taken for the figure", () => {
+    expectFigure("焦作示范区工信局年初结转和结余多少", "004", "967.64");
+  });
+});
+
+describe("the three kinds of no", () => {
+  it("not disclosed: status not_found and no figure", () => {
+    const r = engine.ask("武冈市科工信局2022年机关运行经费是多少");
+    expect(r.status).toBe("not_found");
+    expect(r.answers).toHaveLength(0);
+    expect(r.reply).toContain("没有公开");
+  });
+  it("a table that was an image is reported as unreadable, not as undisclosed", () => {
+    const r = engine.ask("曾都区科经局2022年资产总额多少");
+    expect(r.status).toBe("not_found");
+    expect(r.reply).toContain("无法读取");
+  });
+  it("the document states none", async () => {
+    const { docsDir, indexDir } = tempDocs({
+      "a.txt": "某某县某某局2022年度部门决算\n一、说明\n本单位2022年无政府采购支出，也没有政府购买服务。\n2022年度收入合计 100.00 万元。\n",
+    });
+    const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const r = e.ask("某某县某某局政府采购多少");
+    expect(r.status).toBe("not_found");
+    expect(r.reply).toContain("文件写明");
+    expect(r.reply).toContain("无政府采购支出");
+  });
+  it("a blank table cell is reported as blank, not zero", async () => {
+    const { docsDir, indexDir } = tempDocs({
+      "b.txt": [
+        "某某县某某局2023年部门预算", "部门预算支出总表", "\t单位：万元", "", "\t科目编码", "\t科目名称", "\t合计", "\t基本支出", "\t项目支出",
+        "", "\t栏次", "\t1", "\t2", "\t3", "", "\t2010101", "\t行政运行", "\t50.00", "\t50.00", "\t", "",
+      ].join("\n"),
+    });
+    const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    expect(e.ask("某某局行政运行预算多少").answers[0]?.value).toBe("50.00");
+    expect(e.ask("某某局行政运行基本支出").answers[0]?.value).toBe("50.00");
+    const blank = e.ask("某某局行政运行项目支出");
+    expect(blank.status).toBe("answered");
+    expect(blank.answers[0]?.value).toBe("");
+    expect(blank.reply).toContain("空白");
+  });
+});
+
+describe("several departments", () => {
+  it("no department named: answers each document that discloses it", () => {
+    const r = engine.ask("三公经费多少");
+    expect(["answered", "ambiguous"]).toContain(r.status);
+    const docs = new Set(r.answers.map((a) => a.doc));
+    expect(docs.size).toBeGreaterThanOrEqual(4);
+    for (const a of r.answers) expect(docText(a.doc)).toContain(compact(a.quote));
+  });
+  it("two documents of one department: the year picks one", () => {
+    expectFigure("曾都区科经局2023年机关运行经费预算", "002", "32.44");
+    expectFigure("曾都区科经局2022年机关运行经费", "000", "9.39");
+  });
+  it("ranking across departments converts 元 and 万元 exactly", () => {
+    const r = engine.ask("哪个单位机关运行经费最多");
+    expect(r.status).toBe("answered");
+    expect(r.reply).toMatch(/^最多的是/);
+    expect(r.answers[0]!.value).toBe("32.44");
+  });
+  it("a department that is not loaded is said so", () => {
+    const r = engine.ask("某某市交通运输局2022年三公经费多少");
+    expect(r.status).toBe("not_found");
+    expect(r.answers).toHaveLength(0);
+  });
+  it("asks which one when too many documents fit", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) files[`d${i}.txt`] = `第${i}县测试局2022年度部门决算\n一、总体情况\n2022年度机关运行经费支出 ${i + 1}.5 万元。\n`;
+    const { docsDir, indexDir } = tempDocs(files);
+    const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const r = e.ask("机关运行经费是多少");
+    expect(r.status).toBe("ambiguous");
+    expect(r.choices).toHaveLength(10);
+    const picked = e.ask("机关运行经费是多少", { docs: [r.choices![3]!.doc] });
+    expect(picked.status).toBe("answered");
+    expect(picked.answers).toHaveLength(1);
+  });
+});
+
+describe("arithmetic", () => {
+  it("uses exact decimals (0.1 + 0.2 is 0.3)", () => {
+    expect(new Decimal("0.1").plus("0.2").toFixed()).toBe("0.3");
+  });
+  it("sums two printed figures with the formula and sources", () => {
+    const r = engine.ask("曾都区科经局2022年基本支出加项目支出一共多少");
+    expect(r.status).toBe("answered");
+    expect(r.answers[0]!.value).toBe("701.63");
+    expect(r.answers[0]!.formula).toBe("基本支出 462.44 + 项目支出 239.19 = 701.63 万元");
+    expect(r.reply).toContain("依据2");
+  });
+  it("sums exactly where binary floats would not", async () => {
+    const { docsDir, indexDir } = tempDocs({
+      "c.txt": "某某县某某局2022年度部门决算\n一、说明\n基本支出 0.1 万元。\n项目支出 0.2 万元。\n",
+    });
+    const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    expect(e.ask("基本支出加项目支出一共多少").answers[0]?.value).toBe("0.3");
+  });
+});
+
+describe("text answers", () => {
+  it("为什么: quotes the 主要原因 sentence", () => {
+    const r = engine.ask("曾都区科经局2022年收支总计为什么增加");
+    expect(r.status).toBe("answered");
+    expect(r.answers[0]!.quote).toContain("原因");
+  });
+  it("部门职责: quotes the section", () => {
+    const r = engine.ask("焦作示范区工信局部门职责是什么");
+    expect(r.status).toBe("answered");
+    expect(r.answers[0]!.quote).toContain("工业和信息化");
+  });
+  it("full-text fallback quotes related passages and gives no figure", () => {
+    const r = engine.ask("焦作示范区工信局万人助万企");
+    expect(r.via).toBe("fulltext");
+    expect(r.answers.filter((a) => a.value)).toHaveLength(0);
+    expect(r.reply).toContain("万人助万企");
+  });
+});
+
+describe("conflict between narrative and table", () => {
+  it("shows both figures, each with its source", async () => {
+    const { docsDir, indexDir } = tempDocs({
+      "k.txt": [
+        "某某县某某局2023年部门预算",
+        "部门预算财政拨款“三公”经费支出表",
+        "\t单位：万元", "", "\t序号", "\t项目", "\t合计", "", "\t1", "\t“三公”经费小计", "\t2.00", "",
+        "一、三公经费说明",
+        "2023年财政拨款“三公”经费预算安排1.50万元。",
+      ].join("\n"),
+    });
+    const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const r = e.ask("某某局三公经费预算");
+    expect(r.answers.map((a) => a.value).sort()).toEqual(["1.50", "2.00"]);
+    expect(new Set(r.answers.map((a) => a.source))).toEqual(new Set(["text", "table"]));
+    expect(r.reply).toContain("不一致");
+  });
+});
+
+describe("intent files", () => {
+  it("a new intent is a new file, with no code change", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "intents-"));
+    cpSync("intents", dir, { recursive: true });
+    writeFileSync(join(dir, "training.yaml"), "intents:\n  - name: 培训费\n    triggers: [培训费, 培训支出]\n    unit: money\n");
+    const { engine: e } = await openEngine({ docsDir: "seeds", indexDir: tempIndexDir(), intentsDir: dir });
+    const r = e.ask("曾都区科经局2022年培训费多少");
+    expect(r.via).toBe("培训费");
+  });
+  it("an invalid file is a clear error naming the file and field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "intents-"));
+    writeFileSync(join(dir, "bad.yaml"), "intents:\n  - name: 坏的\n    triggers: []\n    unit: money\n");
+    expect(() => loadIntents(dir)).toThrow(IntentFileError);
+    expect(() => loadIntents(dir)).toThrow(/bad\.yaml.*intents\.0\.triggers/);
+  });
+});
+
+describe("bad questions", () => {
+  it("empty, huge and hostile input get a polite reply", () => {
+    expect(engine.ask("").status).toBe("not_found");
+    expect(engine.ask("   ").reply).toContain("请输入");
+    expect(engine.ask("三".repeat(100_000)).status).toBe("not_found");
+    const r = engine.ask("<script>alert(1)</script><b>三公经费</b>");
+    expect(r.reply).not.toContain("<script>");
+  });
+});
