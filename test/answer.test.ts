@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openEngine, type Engine } from "../src/engine/index.js";
 import { compact } from "../src/ingest/index.js";

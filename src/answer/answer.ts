@@ -1,4 +1,4 @@
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import type { AnyOrama } from "@orama/orama";
 import type { DocModel } from "../ingest/index.js";
 import { compact, labelKey } from "../ingest/index.js";
@@ -176,7 +176,9 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   // …and, for a table row, without the trigger, which may name the column ("行政运行 基本支出").
   const specific = withoutTrigger.replace(/[^\u4e00-\u9fa5]/g, "").length >= 2 ? [...new Set([...residualTerms(u.residual), ...residualTerms(withoutTrigger)])] : [];
   let terms = primary ? [...new Set([...specific, ...primary.terms])] : residualTerms(u.residual);
-  const fallback = !primary && !terms.length ? corpus.intents.find((i) => i.fallback) : undefined;
+  // Only a question that asks for a measure ("比上年增加多少", "预算…") reads the document's total.
+  const asksMeasure = u.measure !== "value" || u.stage !== null;
+  const fallback = !primary && !terms.length && asksMeasure && /[\u4e00-\u9fa5]/.test(u.text) ? corpus.intents.find((i) => i.fallback) : undefined;
   if (fallback) terms = fallback.terms;
   if (!terms.length && !u.code) return fulltext(candidates, u);
   const unit = primary?.unit ?? fallback?.unit ?? "any";

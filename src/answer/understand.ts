@@ -24,7 +24,7 @@ export interface Understanding {
 }
 
 const QUESTION_WORDS =
-  /请问|一共|总共|合计是|是多少钱|是多少|有多少|多少钱|多少|几个|几辆|几人|几|是什么|什么|为多少|为|吗|呢|啊|了|？|\?|。|！|!|，|,|的|是|有|共|情况|金额|数额|数据|数字|年度|同比|比上年|较上年|上年|去年|今年|增长率|增长|增加|减少|下降|变化|占比|比例|比重|预算数|决算数|执行数|预算|决算|实际|执行|支出了|花了|安排|全年|年初|查一下|查询|告诉我/g;
+  /请问|一共|总共|合计是|是多少钱|是多少|有多少|多少钱|多少|几个|几辆|几人|几|是什么|什么|为多少|为|吗|呢|啊|了|？|\?|。|！|!|，|,|的|是|有|共|情况|金额|数额|数据|数字|年度|同比|比上年|较上年|上年|去年|今年|增长率|增长|增加|减少|下降|变化|占比|比例|比重|预算数|决算数|执行数|(?<!一般公共|政府性基金|国有资本经营)预算|决算|实际|执行|支出了|花了|安排|全年|年初|查一下|查询|告诉我/g;
 
 export function understand(question: string, intents: Intent[], newestYear: number | null, namesToStrip: string[]): Understanding {
   const text = [...question].map(halfWidth).join("").replace(/\s+/g, "").slice(0, 500);
@@ -61,9 +61,7 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   residual = labelKey(
     residual
       .replace(/(20)?\d\d\s*年度?/g, "")
-      .replace(/(一般公共|政府性基金|国有资本经营)预算/g, "$1\u0000")
-      .replace(QUESTION_WORDS, "")
-      .replace(/\u0000/g, "预算"),
+      .replace(QUESTION_WORDS, ""),
   );
   let ranking: Understanding["ranking"] = null;
   if (/最多|最高|最大|排名第一|哪.{0,3}(个|家).{0,12}(多|高|大)/.test(text)) ranking = "max";

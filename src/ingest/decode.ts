@@ -35,6 +35,7 @@ export function decodeDocument(bytes: Uint8Array): Decoded {
 
 function finish(text: string, encoding: string): Decoded {
   if (text.trim().length === 0) return { ok: false, reason: "no text (only whitespace)" };
+  // eslint-disable-next-line no-control-regex -- counting control characters is the point
   const controls = (text.match(/[\u0000-\u0008\u000e-\u001f]/g) ?? []).length;
   if (controls > text.length * 0.01) return { ok: false, reason: "binary data, not text" };
   return { ok: true, text, encoding };
