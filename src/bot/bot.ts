@@ -11,7 +11,13 @@ import { ButtonStore } from "./buttons.js";
 import { renderAnswer, renderDocs, renderPassage, renderReloadReport } from "./format.js";
 import { escapeHtml, htmlToPlainText, splitHtml } from "./html.js";
 import * as text from "./messages.js";
-import { addressedText, chatKey, parseUpdate, type IncomingCallback, type IncomingMessage } from "./updates.js";
+import {
+  addressedText,
+  chatKey,
+  parseUpdate,
+  type IncomingCallback,
+  type IncomingMessage,
+} from "./updates.js";
 
 /** The only update kinds the bot asks Telegram for. */
 export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
@@ -83,7 +89,8 @@ function logApiFailures(log: Logger): Transformer {
   return async (prev, method, payload, signal) => {
     try {
       const res = await prev(method, payload, signal);
-      if (!res.ok) log.warn({ method, code: res.error_code, description: res.description }, "Bot API call failed");
+      if (!res.ok)
+        log.warn({ method, code: res.error_code, description: res.description }, "Bot API call failed");
       return res;
     } catch (err) {
       if (!signal?.aborted) log.warn({ method, err }, "Bot API request failed");
@@ -129,9 +136,7 @@ export function createBot(options: CreateBotOptions): BudgetBot {
 
   const bot = new Bot(options.token, { client: options.apiRoot ? { apiRoot: options.apiRoot } : {} });
   bot.api.config.use(logApiFailures(log));
-  bot.api.config.use(
-    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: options.maxRetryDelaySeconds ?? 60 }),
-  );
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: options.maxRetryDelaySeconds ?? 60 }));
 
   bot.use(async (ctx, next) => {
     const id = typeof ctx.update.update_id === "number" ? ctx.update.update_id : undefined;
@@ -189,7 +194,10 @@ export function createBot(options: CreateBotOptions): BudgetBot {
   async function refuse(api: Api, message: IncomingMessage): Promise<void> {
     stats.refusals++;
     const refusal = access.refusalFor(message.chat.id);
-    log.info({ chatId: message.chat.id, userId: message.from?.id, told: refusal !== null }, "refused chat not allowed");
+    log.info(
+      { chatId: message.chat.id, userId: message.from?.id, told: refusal !== null },
+      "refused chat not allowed",
+    );
     if (refusal) {
       const replyTo = message.chat.type === "private" ? undefined : message.message_id;
       await sendHtml(api, message.chat.id, refusal, { replyTo });
@@ -205,7 +213,8 @@ export function createBot(options: CreateBotOptions): BudgetBot {
     const chatId = message.chat.id;
     const isPrivate = message.chat.type === "private";
     const replyTo = isPrivate ? undefined : message.message_id;
-    const reply = (html: string, keyboard?: InlineKeyboard) => sendHtml(api, chatId, html, { replyTo, keyboard });
+    const reply = (html: string, keyboard?: InlineKeyboard) =>
+      sendHtml(api, chatId, html, { replyTo, keyboard });
 
     if (addressed.kind === "command" && (addressed.name === "reload" || addressed.name === "stats")) {
       if (!access.isAdmin(message.from?.id)) {
@@ -218,9 +227,9 @@ export function createBot(options: CreateBotOptions): BudgetBot {
     if (addressed.kind === "command") {
       switch (addressed.name) {
         case "start":
-          return reply(text.START);
+          return reply(text.startText(options.getEngine().documents()));
         case "help":
-          return reply(text.HELP);
+          return reply(text.helpText(options.getEngine().documents()));
         case "docs":
           return reply(renderDocs(options.getEngine().documents()));
         case "ask":
@@ -237,7 +246,9 @@ export function createBot(options: CreateBotOptions): BudgetBot {
   async function answerQuestion(api: Api, message: IncomingMessage, question: string): Promise<void> {
     const chatId = message.chat.id;
     const replyTo = message.chat.type === "private" ? undefined : message.message_id;
-    if (question.length > text.MAX_QUESTION_LENGTH) return sendHtml(api, chatId, text.QUESTION_TOO_LONG, { replyTo });
+    if (question.length > text.MAX_QUESTION_LENGTH) {
+      return sendHtml(api, chatId, text.QUESTION_TOO_LONG, { replyTo });
+    }
     await ask(api, chatId, question, undefined, replyTo);
   }
 

@@ -13,7 +13,9 @@ export interface RenderedAnswer {
 }
 
 /** "焦作示范区工信局 · 2022年 · 部门决算 · 表3 …" — the human-readable provenance of an item. */
-export function sourceLine(item: Pick<AnswerItem, "department" | "year" | "docKind" | "section" | "doc">): string {
+export function sourceLine(
+  item: Pick<AnswerItem, "department" | "year" | "docKind" | "section" | "doc">,
+): string {
   const parts = [
     item.department,
     item.year === null ? null : `${item.year}年`,
@@ -24,36 +26,71 @@ export function sourceLine(item: Pick<AnswerItem, "department" | "year" | "docKi
   return esc(parts.join(" · "));
 }
 
-function renderItem(item: AnswerItem, number: number | null): string {
-  const prefix = number === null ? "" : `${number}. `;
-  const figure = `<b>${esc(item.value)}${item.unit ? ` ${esc(item.unit)}` : ""}</b>`;
-  const lines = [`${prefix}${esc(item.label)}：${figure}`];
+/** PDF text keeps hard wraps (even inside a figure: "223.76\n\n万元"); join them for reading. */
+export function tidyQuote(quote: string): string {
+  return quote
+    .trim()
+    .replace(/\s*\n\s*/g, "")
+    .replace(/([\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])/g, "$1");
+}
+
+/** "曾都区科经局 2022年 部门决算": whose figure it is, for answers that span several documents. */
+const owner = (item: AnswerItem) =>
+  [item.department, item.year === null ? null : `${item.year}年`, item.docKind].filter(Boolean).join(" ");
+
+function renderItem(item: AnswerItem, number: number | null, showOwner: boolean): string {
+  const prefix = (number === null ? "" : `${number}. `) + (showOwner ? `【${esc(owner(item))}】` : "");
+  let head: string;
+  if (item.value) {
+    head = `${prefix}${esc(item.label)}：<b>${esc(item.value)}${item.unit ? ` ${esc(item.unit)}` : ""}</b>`;
+  } else if (item.source === "table") {
+    head = `${prefix}${esc(item.label)}：表中该栏为空白，未填数字`;
+  } else {
+    head = `${prefix}<b>${esc(item.label)}</b>`; // a passage answer (职责, 原因…): the quote is the answer
+  }
+  const lines = [head];
   if (item.formula) lines.push(`计算：<code>${esc(item.formula)}</code>`);
-  if (item.quote.trim()) lines.push(`<blockquote>${esc(item.quote.trim())}</blockquote>`);
+  const quote = tidyQuote(item.quote);
+  if (quote) lines.push(`<blockquote>${esc(quote)}</blockquote>`);
   lines.push(`<i>来源：${sourceLine(item)}</i>`);
   return lines.join("\n");
 }
 
-/** The answer body: engine reply as a headline, then each figure with its quote and source. */
+/**
+ * The answer as Telegram HTML. With figures, each is rendered from its item (the engine's plain
+ * reply says the same things), keeping from the reply only a heading that introduces a list and
+ * any "⚠" caveat; without figures the reply itself is the answer.
+ */
 export function renderAnswer(result: AnswerResult): RenderedAnswer {
+  const replyLines = result.reply.trim().split("\n");
+  const sourceItems: RenderedAnswer["sourceItems"] = [];
+  if (result.answers.length === 0) {
+    return { html: esc(result.reply.trim()) || "没有找到答案。", sourceItems };
+  }
+
   const blocks: string[] = [];
-  const headline = result.reply.trim();
-  if (headline) blocks.push(esc(headline));
+  // "机关运行经费（3 个单位的文件有此数字）：" followed by "1. …" introduces the whole list.
+  const heading = replyLines[0]?.trim() ?? "";
+  if (/[：:]$/.test(heading) && /^\s*1\./.test(replyLines[1] ?? "")) blocks.push(esc(heading));
+  const caveats = [...new Set(replyLines.map((l) => l.trim()).filter((l) => l.startsWith("⚠")))];
+  if (caveats.length) blocks.push(esc(caveats.join("\n")));
 
   const numbered = result.answers.length > 1;
-  const sourceItems: RenderedAnswer["sourceItems"] = [];
+  const severalDocs = new Set(result.answers.map((a) => a.doc)).size > 1;
   result.answers.forEach((item, i) => {
-    blocks.push(renderItem(item, numbered ? i + 1 : null));
+    blocks.push(renderItem(item, numbered ? i + 1 : null, severalDocs));
     if (item.span && sourceItems.length < MAX_SOURCE_BUTTONS) {
       sourceItems.push({ number: i + 1, item: { ...item, span: item.span } });
     }
   });
-  if (blocks.length === 0) blocks.push("没有找到答案。");
   return { html: blocks.join("\n\n"), sourceItems };
 }
 
 /** The verbatim passage around a quoted figure, for "查看原文". */
-export function renderPassage(item: Pick<AnswerItem, "department" | "year" | "docKind" | "section" | "doc">, passage: string): string {
+export function renderPassage(
+  item: Pick<AnswerItem, "department" | "year" | "docKind" | "section" | "doc">,
+  passage: string,
+): string {
   return `<b>原文</b>\n<blockquote>${esc(passage.trim())}</blockquote>\n<i>来源：${sourceLine(item)}</i>`;
 }
 

@@ -97,8 +97,7 @@ export function splitHtml(html: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
   for (const line of lines) {
     const lineRaw = line.map((t) => t.raw).join("");
     const stackAfterLine = line.reduce(applyToken, stack);
-    const fits = (prefix: string) =>
-      prefix.length + lineRaw.length + closers(stackAfterLine).length <= limit;
+    const fits = (prefix: string) => prefix.length + lineRaw.length + closers(stackAfterLine).length <= limit;
 
     if (fits(current + (hasContent ? "\n" : ""))) {
       current += (hasContent ? "\n" : "") + lineRaw;

@@ -1,4 +1,5 @@
 // Fixed, user-facing texts (HTML parse mode; none of them embeds unescaped outside text).
+import type { DocSummary } from "../answer/types.js";
 import { escapeHtml } from "./html.js";
 
 /** Longest question accepted; anything longer is certainly not a budget question. */
@@ -17,24 +18,36 @@ export const COMMANDS = {
   ],
 } as const;
 
-export const HELP = [
-  "我根据已公开的<b>部门预算、部门决算</b>等文档回答数字问题，每个数字都附上原文和出处。",
-  "",
-  "<b>可以这样问：</b>",
-  "• 焦作示范区工信局2022年基本支出多少",
-  "• 三公经费多少",
-  "• 2022年一般公共预算财政拨款支出是多少",
-  "• 机关运行经费比上年增加多少",
-  "• 公务用车购置及运行费多少",
-  "",
-  "问题里写上<b>单位</b>和<b>年度</b>最准确；不写时我会请你选择文档。",
-  "答案下方的「查看原文」按钮可以看到数字所在的整段原文或表格行。",
-  "",
-  "<b>在群里：</b>用 /ask 加问题、@我 提问，或直接回复我的消息。",
-  "/docs 列出已载入的文档。",
-].join("\n");
+/** What the bot can answer, with examples built from a loaded document so that they work. */
+export function helpText(docs: DocSummary[]): string {
+  const doc = docs.find((d) => d.unit && d.year !== null);
+  // The shortest name staff would use: "曾都区科经局" rather than the full unit name.
+  const name = doc ? [doc.unit!, ...doc.aliases].sort((a, b) => a.length - b.length)[0]! : "某单位";
+  const year = doc?.year ?? 2022;
+  const examples = [
+    `${name}${year}年基本支出多少`,
+    `${name}${year}年三公经费多少`,
+    `${name}${year}年基本支出加项目支出一共多少`,
+    "哪个单位三公经费最多",
+    `${name}的主要职责是什么`,
+  ];
+  return [
+    "我根据已公开的<b>部门预算、部门决算</b>等文档回答问题，每个数字都附上原文和出处。",
+    "",
+    "<b>可以这样问：</b>",
+    ...examples.map((e) => `• ${escapeHtml(e)}`),
+    "",
+    "问题里写上<b>单位</b>和<b>年度</b>最准确；不写时我会列出各单位的数字，或请你选择文档。",
+    "答案下方的「查看原文」按钮显示数字所在的整段原文或表格行。",
+    "",
+    "<b>在群里：</b>用 /ask 加问题、@我 提问，或直接回复我的消息。",
+    "/docs 列出已载入的文档。",
+  ].join("\n");
+}
 
-export const START = `你好！我是预决算公开信息问答助手。\n\n${HELP}`;
+export function startText(docs: DocSummary[]): string {
+  return `你好！我是预决算公开信息问答助手。\n\n${helpText(docs)}`;
+}
 
 export const ASK_USAGE = "请在 /ask 后面写上问题，例如：\n/ask 三公经费多少";
 export const EMPTY_QUESTION = "请直接写出问题，例如：三公经费多少";

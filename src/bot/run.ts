@@ -91,7 +91,10 @@ export async function startPolling(app: BudgetBot, options: PollingOptions = {})
       const offset = app.confirmedOffset();
       if (offset !== undefined) {
         await bot.api
-          .getUpdates({ offset, limit: 1, timeout: 0, allowed_updates: ALLOWED_UPDATES }, timeoutSignal(5_000))
+          .getUpdates(
+            { offset, limit: 1, timeout: 0, allowed_updates: ALLOWED_UPDATES },
+            timeoutSignal(5_000),
+          )
           .catch((err: unknown) => log.warn({ err }, "could not confirm the handled updates"));
       }
       log.info("bot stopped");

@@ -49,7 +49,12 @@ export async function startBotFromConfig(
   });
 
   const running = config.WEBHOOK_URL
-    ? await startWebhook(app, { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, port: config.PORT, logger: log })
+    ? await startWebhook(app, {
+        url: config.WEBHOOK_URL,
+        secret: config.WEBHOOK_SECRET,
+        port: config.PORT,
+        logger: log,
+      })
     : await startPolling(app, { logger: log });
 
   if (options.handleSignals !== false) {

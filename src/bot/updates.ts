@@ -25,9 +25,7 @@ const MessageSchema = z.object({
   from: UserSchema.optional(),
   text: z.string().optional(),
   entities: z.array(EntitySchema).optional(),
-  reply_to_message: z
-    .object({ message_id: z.number().int(), from: UserSchema.optional() })
-    .optional(),
+  reply_to_message: z.object({ message_id: z.number().int(), from: UserSchema.optional() }).optional(),
 });
 
 const CallbackQuerySchema = z.object({

@@ -27,7 +27,11 @@ describe("allow-list", () => {
     server.sendText(privateChat(stranger), stranger, "再问一次基本支出");
     server.sendText(privateChat(alice), alice, "基本支出多少"); // an allowed chat is still served
     await server.waitForMessages(alice.id, 1);
-    await server.waitUntil(() => (server.pendingUpdateIds.length === 0 ? true : undefined), 5_000, "updates fetched");
+    await server.waitUntil(
+      () => (server.pendingUpdateIds.length === 0 ? true : undefined),
+      5_000,
+      "updates fetched",
+    );
     await new Promise((r) => setTimeout(r, 100));
 
     const refusals = server.sentMessages(stranger.id);
@@ -79,7 +83,11 @@ describe("allow-list", () => {
     server.sendText(privateChat(alice), alice, "基本支出多少");
     const [answer] = await server.waitForMessages(alice.id, 1);
     // The same message as seen from a chat that is not on the list (e.g. a forged update).
-    const { queryId } = server.pressData(stranger, { ...answer!, chat: privateChat(stranger) }, answer!.reply_markup!.inline_keyboard[0]![0]!.callback_data!);
+    const { queryId } = server.pressData(
+      stranger,
+      { ...answer!, chat: privateChat(stranger) },
+      answer!.reply_markup!.inline_keyboard[0]![0]!.callback_data!,
+    );
     await server.waitForCall("answerCallbackQuery", (c) => c.params.callback_query_id === queryId);
     expect(String(server.callbackAnswer(queryId)?.text)).toContain("未获授权");
     expect(server.sentMessages(stranger.id)).toHaveLength(0);
@@ -97,7 +105,7 @@ describe("hostile and odd input", () => {
       section: "</blockquote><b>",
       formula: "a < b && c > d",
     });
-    const engine = scriptedEngine((q) => answered([hostile], `你问的是：${q}`));
+    const engine = scriptedEngine((q) => answered([hostile], `关于“${q}”找到：\n1. …`));
     harness = await startBotHarness({ getEngine: () => engine, allowed: [alice.id] });
     const { server } = harness;
     const question = '<b>基本支出</b><script>alert("x")</script> &lt; &';
@@ -107,7 +115,7 @@ describe("hostile and odd input", () => {
 
     // Telegram accepted it as HTML (the fake rejects bad tags/entities) and shows the text literally.
     expect(reply!.parseMode).toBe("HTML");
-    expect(reply!.text).toContain(`你问的是：${question}`);
+    expect(reply!.text).toContain(`关于“${question}”找到：`);
     expect(reply!.text).toContain('报告写道：<a href="http://evil">点我</a> & 预算 < 决算 > 0');
     expect(reply!.text).toContain("<b>1</b>&amp; 万元<script>");
     expect(reply!.text).toContain("来源：焦作<示范区> · 2022年 · 部门决算 · </blockquote><b>");
@@ -161,9 +169,17 @@ describe("hostile and odd input", () => {
     const engine = figureEngine();
     harness = await startBotHarness({ getEngine: () => engine, allowed: [alice.id, group.id] });
     const { server } = harness;
-    server.failNext("sendMessage", { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    server.failNext("sendMessage", {
+      ok: false,
+      error_code: 403,
+      description: "Forbidden: bot was blocked by the user",
+    });
     server.sendText(privateChat(alice), alice, "基本支出多少");
-    await server.waitUntil(() => harness!.logs.find((l) => l.msg === "error while handling update"), 5_000, "error log");
+    await server.waitUntil(
+      () => harness!.logs.find((l) => l.msg === "error while handling update"),
+      5_000,
+      "error log",
+    );
 
     server.sendText(group, alice, "/ask 基本支出多少");
     const [reply] = await server.waitForMessages(group.id, 1);

@@ -6,7 +6,6 @@ import { answered, item, scriptedEngine, startBotHarness, type BotHarness } from
 
 const alice = user(1001, "Alice");
 const bob = user(1002, "Bob");
-const stranger = user(2002, "Mallory");
 const group = groupChat(-100500);
 
 let harness: BotHarness | undefined;
@@ -17,12 +16,17 @@ afterEach(async () => {
 
 const basicItem = item();
 const engineFor = (fn: (q: string) => AnswerResult = () => answered([basicItem])) =>
-  scriptedEngine(fn, { "jz-gxj-2022:1200-1230": "（二）基本支出\n2022年度基本支出223.76万元，占总支出的41.2%。主要用于人员经费和日常公用经费。" });
+  scriptedEngine(fn, {
+    "jz-gxj-2022:1200-1230":
+      "（二）基本支出\n2022年度基本支出223.76万元，占总支出的41.2%。主要用于人员经费和日常公用经费。",
+  });
 
 const boldTexts = (m: SentMessage) =>
   (m.entities ?? []).filter((e) => e.type === "bold").map((e) => m.text.slice(e.offset, e.offset + e.length));
 const quotes = (m: SentMessage) =>
-  (m.entities ?? []).filter((e) => e.type === "blockquote").map((e) => m.text.slice(e.offset, e.offset + e.length));
+  (m.entities ?? [])
+    .filter((e) => e.type === "blockquote")
+    .map((e) => m.text.slice(e.offset, e.offset + e.length));
 const buttonTexts = (m: SentMessage) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => b.text);
 
 describe("private chat", () => {
@@ -38,7 +42,9 @@ describe("private chat", () => {
     expect(reply!.parseMode).toBe("HTML");
     expect(boldTexts(reply!)).toContain("223.76 万元");
     expect(quotes(reply!)).toEqual(["2022年度基本支出223.76万元，占总支出的41.2%。"]);
-    expect(reply!.text).toContain("来源：焦作示范区工信局 · 2022年 · 部门决算 · 第二部分 › 三、支出决算情况说明");
+    expect(reply!.text).toContain(
+      "来源：焦作示范区工信局 · 2022年 · 部门决算 · 第二部分 › 三、支出决算情况说明",
+    );
     expect(reply!.reply_to_message).toBeUndefined(); // private chats get plain messages
     expect(buttonTexts(reply!)).toEqual(["查看原文"]);
   });
@@ -75,7 +81,9 @@ describe("private chat", () => {
     const [reply] = await harness.server.waitForMessages(alice.id, 1);
     expect(reply!.text).toContain("计算：(223.76 - 198.90) / 198.90 × 100 = 12.5");
     const code = reply!.entities?.find((e) => e.type === "code");
-    expect(code && reply!.text.slice(code.offset, code.offset + code.length)).toBe("(223.76 - 198.90) / 198.90 × 100 = 12.5");
+    expect(code && reply!.text.slice(code.offset, code.offset + code.length)).toBe(
+      "(223.76 - 198.90) / 198.90 × 100 = 12.5",
+    );
     expect(boldTexts(reply!)).toContain("12.5 %");
   });
 });
@@ -123,7 +131,9 @@ describe("groups", () => {
     const [usage] = await server.waitForMessages(group.id, 1, { since: mark });
     expect(usage!.text).toContain("请在 /ask 后面写上问题");
 
-    const { message: followUp } = server.sendText(group, alice, "那项目支出呢", { replyTo: usage!.message_id });
+    const { message: followUp } = server.sendText(group, alice, "那项目支出呢", {
+      replyTo: usage!.message_id,
+    });
     const sent = await server.waitForMessages(group.id, 2, { since: mark });
     expect(engine.asked.map((a) => a.question)).toEqual(["那项目支出呢"]);
     expect(sent[1]!.reply_to_message?.message_id).toBe(followUp.message_id);

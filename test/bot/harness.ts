@@ -69,8 +69,22 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
 // ---- A scripted engine for handler-level tests ----------------------------------------------
 
 export const DOCS: DocSummary[] = [
-  { doc: "jz-gxj-2022", unit: "焦作示范区工信局", aliases: ["工信局"], region: "焦作", year: 2022, kind: "部门决算" },
-  { doc: "zd-kjj-2023", unit: "曾都区科学技术和经济信息化局", aliases: ["科经局"], region: "曾都区", year: 2023, kind: "部门预算" },
+  {
+    doc: "jz-gxj-2022",
+    unit: "焦作示范区工信局",
+    aliases: ["工信局"],
+    region: "焦作",
+    year: 2022,
+    kind: "部门决算",
+  },
+  {
+    doc: "zd-kjj-2023",
+    unit: "曾都区科学技术和经济信息化局",
+    aliases: ["科经局"],
+    region: "曾都区",
+    year: 2023,
+    kind: "部门预算",
+  },
 ];
 
 export function item(overrides: Partial<AnswerItem> = {}): AnswerItem {
@@ -125,4 +139,8 @@ export const answered = (items: AnswerItem[], reply = "找到以下数字："): 
   via: "test",
 });
 
-export const notFound = (reply = "没有找到相关数字。"): AnswerResult => ({ status: "not_found", answers: [], reply });
+export const notFound = (reply = "没有找到相关数字。"): AnswerResult => ({
+  status: "not_found",
+  answers: [],
+  reply,
+});

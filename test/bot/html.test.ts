@@ -7,7 +7,9 @@ const noSpace = (s: string) => s.replace(/\s+/g, "");
 
 describe("escapeHtml", () => {
   it("escapes the characters Telegram's HTML mode reserves, and nothing else", () => {
-    expect(escapeHtml(`<b>"预算" & 决算</b> 100%`)).toBe("&lt;b&gt;&quot;预算&quot; &amp; 决算&lt;/b&gt; 100%");
+    expect(escapeHtml(`<b>"预算" & 决算</b> 100%`)).toBe(
+      "&lt;b&gt;&quot;预算&quot; &amp; 决算&lt;/b&gt; 100%",
+    );
     expect(parseTelegramHtml(escapeHtml("a<b>&amp;</b>")).text).toBe("a<b>&amp;</b>");
   });
 });
@@ -44,7 +46,10 @@ describe("splitHtml", () => {
   });
 
   it("always yields well-formed pieces within the limit that keep all the text (property)", () => {
-    const text = fc.string({ unit: fc.constantFrom("a", "预", "算", " ", "<", ">", "&", '"', "😀", "\n"), maxLength: 120 });
+    const text = fc.string({
+      unit: fc.constantFrom("a", "预", "算", " ", "<", ">", "&", '"', "😀", "\n"),
+      maxLength: 120,
+    });
     const block = fc.oneof(
       text.map(escapeHtml),
       text.map((t) => `<b>${escapeHtml(t)}</b>`),
@@ -59,7 +64,9 @@ describe("splitHtml", () => {
           expect(p.length).toBeLessThanOrEqual(limit);
           expect(noSpace(parseTelegramHtml(p).text)).not.toBe("");
         }
-        expect(noSpace(pieces.map((p) => parseTelegramHtml(p).text).join(""))).toBe(noSpace(htmlToPlainText(html)));
+        expect(noSpace(pieces.map((p) => parseTelegramHtml(p).text).join(""))).toBe(
+          noSpace(htmlToPlainText(html)),
+        );
       }),
       { numRuns: 300 },
     );

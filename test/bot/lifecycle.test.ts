@@ -4,8 +4,22 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { IngestReport } from "../../src/engine/index.js";
 import { createBot } from "../../src/bot/bot.js";
 import { startWebhook } from "../../src/bot/run.js";
-import { groupChat, privateChat, startTelegramServer, user, type TelegramServer } from "../helpers/telegram-server.js";
-import { answered, DOCS, item, memoryLogger, scriptedEngine, startBotHarness, type BotHarness } from "./harness.js";
+import {
+  groupChat,
+  privateChat,
+  startTelegramServer,
+  user,
+  type TelegramServer,
+} from "../helpers/telegram-server.js";
+import {
+  answered,
+  DOCS,
+  item,
+  memoryLogger,
+  scriptedEngine,
+  startBotHarness,
+  type BotHarness,
+} from "./harness.js";
 
 const admin = user(1001, "Admin");
 const bob = user(1002, "Bob");
@@ -80,7 +94,12 @@ describe("rate limits", () => {
   it("gives up on a retry_after longer than allowed, logs it, and keeps serving", async () => {
     const server = await fakeTelegram();
     const engine = scriptedEngine(() => answered([item()]));
-    const h = await harnessFor({ server, getEngine: () => engine, allowed: [bob.id, group.id], maxRetryDelaySeconds: 2 });
+    const h = await harnessFor({
+      server,
+      getEngine: () => engine,
+      allowed: [bob.id, group.id],
+      maxRetryDelaySeconds: 2,
+    });
     server.failNext("sendMessage", {
       ok: false,
       error_code: 429,
@@ -90,7 +109,11 @@ describe("rate limits", () => {
     server.sendText(privateChat(bob), bob, "基本支出多少");
     server.sendText(group, bob, "/ask 基本支出多少");
     await server.waitForMessages(group.id, 1);
-    await server.waitUntil(() => h.logs.find((l) => l.msg === "error while handling update"), 5_000, "error log");
+    await server.waitUntil(
+      () => h.logs.find((l) => l.msg === "error while handling update"),
+      5_000,
+      "error log",
+    );
     expect(server.sentMessages(bob.id)).toEqual([]);
   });
 });
@@ -184,6 +207,27 @@ describe("admin commands", () => {
   });
 });
 
+describe("concurrency", () => {
+  it("handles chats concurrently but each chat's questions in order", async () => {
+    const server = await fakeTelegram();
+    const engine = scriptedEngine((q) => answered([item({ label: q })]));
+    await harnessFor({ server, getEngine: () => engine, allowed: [bob.id, admin.id] });
+
+    const slow = server.holdNext("sendMessage"); // bob's first answer is stuck on its way
+    server.sendText(privateChat(bob), bob, "问题一");
+    await slow.arrived;
+    server.sendText(privateChat(bob), bob, "问题二");
+    server.sendText(privateChat(admin), admin, "别的对话");
+    await server.waitForMessages(admin.id, 1); // another chat is not blocked…
+    await sleep(100);
+    expect(engine.asked.map((a) => a.question)).toEqual(["问题一", "别的对话"]); // …but bob's next waits
+
+    slow.release();
+    const answers = await server.waitForMessages(bob.id, 2);
+    expect(answers.map((m) => m.text.split("：")[0])).toEqual(["问题一", "问题二"]);
+  });
+});
+
 describe("graceful stop", () => {
   it("finishes the update in hand, confirms it, and a restarted bot does not answer it again", async () => {
     const server = await fakeTelegram();
@@ -191,7 +235,11 @@ describe("graceful stop", () => {
     const first = await startBotHarness({ server, getEngine: () => engine, allowed: [bob.id] });
     const chat = privateChat(bob);
 
-    await server.waitUntil(() => (server.calls.some((c) => c.method === "getUpdates") ? true : undefined), 2_000, "poll");
+    await server.waitUntil(
+      () => (server.calls.some((c) => c.method === "getUpdates") ? true : undefined),
+      2_000,
+      "poll",
+    );
     // The runner confirms a batch with its next poll; hold that poll so it never gets through.
     const nextPoll = server.holdNext("getUpdates");
     const answer = server.holdNext("sendMessage");
@@ -226,7 +274,11 @@ describe("graceful stop", () => {
     const server = await fakeTelegram();
     const engine = scriptedEngine(() => answered([item()]));
     const h = await startBotHarness({ server, getEngine: () => engine, allowed: [bob.id] });
-    await server.waitUntil(() => (server.calls.some((c) => c.method === "getUpdates") ? true : undefined), 2_000, "poll");
+    await server.waitUntil(
+      () => (server.calls.some((c) => c.method === "getUpdates") ? true : undefined),
+      2_000,
+      "poll",
+    );
     const started = Date.now();
     await h.running.stop();
     await h.running.done;
@@ -260,16 +312,27 @@ describe("webhook mode", () => {
     const running = await startWebhook(app, { url, secret: "s3cret_token", port, host: "127.0.0.1", logger });
     cleanups.push(() => running.stop());
 
-    expect(server.webhook).toEqual({ url, secret: "s3cret_token", allowed_updates: ["message", "callback_query"] });
+    expect(server.webhook).toEqual({
+      url,
+      secret: "s3cret_token",
+      allowed_updates: ["message", "callback_query"],
+    });
     const { updateId } = server.sendText(privateChat(bob), bob, "基本支出多少");
     const [reply] = await server.waitForMessages(bob.id, 1);
     expect(reply!.text).toContain("223.76 万元");
-    await server.waitUntil(() => (server.confirmedOffset > updateId ? true : undefined), 2_000, "webhook confirmed");
+    await server.waitUntil(
+      () => (server.confirmedOffset > updateId ? true : undefined),
+      2_000,
+      "webhook confirmed",
+    );
 
     const forged = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "wrong" },
-      body: JSON.stringify({ update_id: 999, message: { message_id: 1, date: 0, chat: privateChat(bob), from: bob, text: "基本支出多少" } }),
+      body: JSON.stringify({
+        update_id: 999,
+        message: { message_id: 1, date: 0, chat: privateChat(bob), from: bob, text: "基本支出多少" },
+      }),
     });
     expect(forged.status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);

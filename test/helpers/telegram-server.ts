@@ -139,11 +139,19 @@ export function parseTelegramHtml(html: string): { text: string; entities: TgEnt
         i += close[0].length;
         continue;
       }
-      const open = /^<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*>/.exec(rest);
-      if (!open) throw new TelegramHtmlError(`Can't parse entities: unsupported start tag at byte offset ${byteOffset(i)}`);
+      const open =
+        /^<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*>/.exec(
+          rest,
+        );
+      if (!open)
+        throw new TelegramHtmlError(
+          `Can't parse entities: unsupported start tag at byte offset ${byteOffset(i)}`,
+        );
       const name = open[1]!.toLowerCase();
       if (!(name in TAG_ENTITY)) {
-        throw new TelegramHtmlError(`Can't parse entities: unsupported start tag "${name}" at byte offset ${byteOffset(i)}`);
+        throw new TelegramHtmlError(
+          `Can't parse entities: unsupported start tag "${name}" at byte offset ${byteOffset(i)}`,
+        );
       }
       const attrs = Object.fromEntries(
         [...open[2]!.matchAll(/([a-zA-Z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g)].map((m) => [
@@ -152,11 +160,15 @@ export function parseTelegramHtml(html: string): { text: string; entities: TgEnt
         ]),
       );
       if (name === "span" && attrs.class !== "tg-spoiler") {
-        throw new TelegramHtmlError(`Can't parse entities: tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(i)}`);
+        throw new TelegramHtmlError(
+          `Can't parse entities: tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(i)}`,
+        );
       }
       const parent = stack[stack.length - 1];
       if (parent && (parent.name === "code" || (parent.name === "pre" && name !== "code"))) {
-        throw new TelegramHtmlError(`Can't parse entities: tag "${name}" can't be nested in "${parent.name}"`);
+        throw new TelegramHtmlError(
+          `Can't parse entities: tag "${name}" can't be nested in "${parent.name}"`,
+        );
       }
       stack.push({ name, offset: text.length, ...(name === "a" ? { url: attrs.href ?? "" } : {}) });
       i += open[0].length;
@@ -166,23 +178,29 @@ export function parseTelegramHtml(html: string): { text: string; entities: TgEnt
       const m = /^&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/.exec(html.slice(i));
       const name = m?.[1];
       let decoded: string | undefined;
-      if (name?.startsWith("#x") || name?.startsWith("#X")) decoded = String.fromCodePoint(parseInt(name.slice(2), 16));
+      if (name?.startsWith("#x") || name?.startsWith("#X"))
+        decoded = String.fromCodePoint(parseInt(name.slice(2), 16));
       else if (name?.startsWith("#")) decoded = String.fromCodePoint(parseInt(name.slice(1), 10));
       else if (name) decoded = NAMED_ENTITIES[name];
       if (decoded === undefined || !m) {
-        throw new TelegramHtmlError(`Can't parse entities: unsupported HTML entity at byte offset ${byteOffset(i)}`);
+        throw new TelegramHtmlError(
+          `Can't parse entities: unsupported HTML entity at byte offset ${byteOffset(i)}`,
+        );
       }
       text += decoded;
       i += m[0].length;
       continue;
     }
-    if (c === ">") throw new TelegramHtmlError(`Can't parse entities: unexpected ">" at byte offset ${byteOffset(i)}`);
+    if (c === ">")
+      throw new TelegramHtmlError(`Can't parse entities: unexpected ">" at byte offset ${byteOffset(i)}`);
     text += c;
     i++;
   }
   const unclosed = stack.pop();
   if (unclosed) {
-    throw new TelegramHtmlError(`Can't parse entities: can't find end tag corresponding to start tag "${unclosed.name}"`);
+    throw new TelegramHtmlError(
+      `Can't parse entities: can't find end tag corresponding to start tag "${unclosed.name}"`,
+    );
   }
   return { text, entities: entities.sort((a, b) => a.offset - b.offset || b.length - a.length) };
 }
@@ -283,19 +301,36 @@ export class TelegramServer {
   private pending: Array<{ update_id: number } & Record<string, unknown>> = [];
   private confirmedBelow = 0;
   private waiter: PollWaiter | undefined;
-  private readonly chats = new Map<number, { chat: TgChat; nextMessageId: number; messages: Map<number, TgMessage> }>();
-  private readonly callbackQueries = new Map<string, { answered: boolean; answer?: Record<string, unknown> }>();
+  private readonly chats = new Map<
+    number,
+    { chat: TgChat; nextMessageId: number; messages: Map<number, TgMessage> }
+  >();
+  private readonly callbackQueries = new Map<
+    string,
+    { answered: boolean; answer?: Record<string, unknown> }
+  >();
   private readonly failures = new Map<string, ApiResult[]>();
-  private readonly holds = new Map<string, Array<{ arrived: (call: ApiCall) => void; released: Promise<void> }>>();
+  private readonly holds = new Map<
+    string,
+    Array<{ arrived: (call: ApiCall) => void; released: Promise<void> }>
+  >();
   private listeners: Array<() => void> = [];
   private seq = 0;
   private deliveringWebhook = false;
   private closed = false;
 
   constructor(options: TelegramServerOptions = {}) {
-    this.token = options.token ?? `${100000 + Math.floor(Math.random() * 899999)}:TEST-${randomBytes(12).toString("hex")}`;
+    this.token =
+      options.token ??
+      `${100000 + Math.floor(Math.random() * 899999)}:TEST-${randomBytes(12).toString("hex")}`;
     const botId = Number(this.token.split(":")[0]);
-    this.botUser = { id: botId, is_bot: true, first_name: "预决算助手", username: "budget_test_bot", ...options.bot };
+    this.botUser = {
+      id: botId,
+      is_bot: true,
+      first_name: "预决算助手",
+      username: "budget_test_bot",
+      ...options.bot,
+    };
   }
 
   /** Starts listening on 127.0.0.1 on a random port. */
@@ -350,18 +385,33 @@ export class TelegramServer {
   /** A sticker (a message without text). */
   sendSticker(chat: TgChat, from: TgUser): { updateId: number; message: TgMessage } {
     return this.userMessage(chat, from, {
-      sticker: { file_id: "CAACAgIAAxkBAAE", file_unique_id: "AgAD", type: "regular", width: 512, height: 512, is_animated: false, is_video: false },
+      sticker: {
+        file_id: "CAACAgIAAxkBAAE",
+        file_unique_id: "AgAD",
+        type: "regular",
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+      },
     });
   }
 
   /** Presses the inline button labelled `buttonText` (exact, or prefix match) under a bot message. */
-  pressButton(from: TgUser, message: TgMessage, buttonText: string): { updateId: number; queryId: string; data: string } {
+  pressButton(
+    from: TgUser,
+    message: TgMessage,
+    buttonText: string,
+  ): { updateId: number; queryId: string; data: string } {
     const stored = this.chats.get(message.chat.id)?.messages.get(message.message_id);
     if (!stored) throw new Error(`no message ${message.message_id} in chat ${message.chat.id}`);
     const buttons = (stored.reply_markup?.inline_keyboard ?? []).flat();
-    const button = buttons.find((b) => b.text === buttonText) ?? buttons.find((b) => b.text.startsWith(buttonText));
+    const button =
+      buttons.find((b) => b.text === buttonText) ?? buttons.find((b) => b.text.startsWith(buttonText));
     if (!button?.callback_data) {
-      throw new Error(`no button "${buttonText}" under message ${message.message_id}: ${buttons.map((b) => b.text).join(", ")}`);
+      throw new Error(
+        `no button "${buttonText}" under message ${message.message_id}: ${buttons.map((b) => b.text).join(", ")}`,
+      );
     }
     return { ...this.pressData(from, stored, button.callback_data), data: button.callback_data };
   }
@@ -451,7 +501,11 @@ export class TelegramServer {
   }
 
   /** Resolves once the bot has sent `count` messages to `chatId` since `since`. */
-  waitForMessages(chatId: number, count: number, options: { since?: number; timeoutMs?: number } = {}): Promise<SentMessage[]> {
+  waitForMessages(
+    chatId: number,
+    count: number,
+    options: { since?: number; timeoutMs?: number } = {},
+  ): Promise<SentMessage[]> {
     return this.waitUntil(
       () => {
         const sent = this.sentMessages(chatId, options.since ?? 0);
@@ -474,7 +528,9 @@ export class TelegramServer {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(", ")}`));
+        reject(
+          new Error(`timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(", ")}`),
+        );
       }, timeoutMs);
       const listener = () => void attempt();
       const poll = setInterval(listener, 20);
@@ -507,7 +563,8 @@ export class TelegramServer {
   ): { updateId: number; message: TgMessage } {
     const state = this.chatState(chat);
     const replied = replyTo === undefined ? undefined : state.messages.get(replyTo);
-    if (replyTo !== undefined && !replied) throw new Error(`no message ${replyTo} to reply to in chat ${chat.id}`);
+    if (replyTo !== undefined && !replied)
+      throw new Error(`no message ${replyTo} to reply to in chat ${chat.id}`);
     const message: TgMessage = {
       message_id: state.nextMessageId++,
       date: Math.floor(Date.now() / 1000),
@@ -530,7 +587,8 @@ export class TelegramServer {
       res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
     };
     if (!match) return send(404, { ok: false, error_code: 404, description: "Not Found" });
-    if (match[1] !== this.token) return send(401, { ok: false, error_code: 401, description: "Unauthorized" });
+    if (match[1] !== this.token)
+      return send(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = match[2]!;
 
     const call: ApiCall = { seq: this.seq++, method, params: {}, encoding: "query", receivedAt: Date.now() };
@@ -556,7 +614,11 @@ export class TelegramServer {
     let result: ApiResult;
     try {
       const body = await readBody(req);
-      const { params, encoding } = await decodeParams(req.headers["content-type"] ?? "", body, url.searchParams);
+      const { params, encoding } = await decodeParams(
+        req.headers["content-type"] ?? "",
+        body,
+        url.searchParams,
+      );
       call.params = params;
       call.encoding = encoding;
 
@@ -573,7 +635,12 @@ export class TelegramServer {
     } catch (err) {
       result =
         err instanceof ApiError
-          ? { ok: false, error_code: err.code, description: err.description, ...(err.parameters ? { parameters: err.parameters } : {}) }
+          ? {
+              ok: false,
+              error_code: err.code,
+              description: err.description,
+              ...(err.parameters ? { parameters: err.parameters } : {}),
+            }
           : { ok: false, error_code: 500, description: `Internal Server Error: ${String(err)}` };
     }
     finish(result);
@@ -582,7 +649,12 @@ export class TelegramServer {
   private dispatch(method: string, p: Record<string, unknown>, call: ApiCall): unknown {
     switch (method) {
       case "getMe":
-        return { ...this.botUser, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+        return {
+          ...this.botUser,
+          can_join_groups: true,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
       case "getUpdates":
         return this.getUpdates(p, call);
       case "deleteWebhook":
@@ -590,9 +662,11 @@ export class TelegramServer {
         this.webhook = null;
         return true;
       case "setWebhook": {
-        if (typeof p.url !== "string" || !/^https?:\/\//.test(p.url)) throw badRequest("bad webhook: an HTTPS URL must be provided for webhook");
+        if (typeof p.url !== "string" || !/^https?:\/\//.test(p.url))
+          throw badRequest("bad webhook: an HTTPS URL must be provided for webhook");
         const secret = typeof p.secret_token === "string" ? p.secret_token : undefined;
-        if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest("secret token contains unallowed characters");
+        if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret))
+          throw badRequest("secret token contains unallowed characters");
         if (toBool(p.drop_pending_updates)) this.confirm(this.nextUpdateId);
         this.webhook = { url: p.url, secret, allowed_updates: p.allowed_updates as string[] | undefined };
         if (this.waiter) this.cancelWaiter(new ApiError(409, "Conflict: terminated by setWebhook request"));
@@ -600,7 +674,11 @@ export class TelegramServer {
         return true;
       }
       case "getWebhookInfo":
-        return { url: this.webhook?.url ?? "", has_custom_certificate: false, pending_update_count: this.pending.length };
+        return {
+          url: this.webhook?.url ?? "",
+          has_custom_certificate: false,
+          pending_update_count: this.pending.length,
+        };
       case "setMyCommands":
         return this.setMyCommands(p);
       case "sendMessage":
@@ -638,14 +716,23 @@ export class TelegramServer {
 
   private getUpdates(p: Record<string, unknown>, call: ApiCall): Promise<object[]> | object[] {
     if (this.webhook) {
-      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new ApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     const offset = toInt(p.offset, "offset", false) ?? 0;
     const limit = Math.min(100, Math.max(1, toInt(p.limit, "limit", false) ?? 100));
     const timeout = Math.max(0, toInt(p.timeout, "timeout", false) ?? 0);
     if (offset > 0) this.confirm(offset);
     // Like Telegram: a newer request ends the one already waiting.
-    if (this.waiter) this.cancelWaiter(new ApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"));
+    if (this.waiter)
+      this.cancelWaiter(
+        new ApiError(
+          409,
+          "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+        ),
+      );
     const ready = this.available(limit);
     if (ready.length > 0 || timeout === 0 || this.closed) return ready;
     return new Promise<object[]>((resolve, reject) => {
@@ -695,7 +782,10 @@ export class TelegramServer {
         try {
           const res = await fetch(url, {
             method: "POST",
-            headers: { "Content-Type": "application/json", ...(secret ? { "X-Telegram-Bot-Api-Secret-Token": secret } : {}) },
+            headers: {
+              "Content-Type": "application/json",
+              ...(secret ? { "X-Telegram-Bot-Api-Secret-Token": secret } : {}),
+            },
             body: JSON.stringify(update),
           });
           await res.arrayBuffer();
@@ -715,9 +805,11 @@ export class TelegramServer {
 
   private setMyCommands(p: Record<string, unknown>) {
     const commands = p.commands;
-    if (!Array.isArray(commands) || commands.length > 100) throw badRequest("commands must be an array of at most 100 commands");
+    if (!Array.isArray(commands) || commands.length > 100)
+      throw badRequest("commands must be an array of at most 100 commands");
     for (const c of commands as Array<Record<string, unknown>>) {
-      if (typeof c.command !== "string" || !/^[a-z0-9_]{1,32}$/.test(c.command)) throw badRequest("BOT_COMMAND_INVALID");
+      if (typeof c.command !== "string" || !/^[a-z0-9_]{1,32}$/.test(c.command))
+        throw badRequest("BOT_COMMAND_INVALID");
       if (typeof c.description !== "string" || c.description.length < 1 || c.description.length > 256) {
         throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
       }
@@ -760,7 +852,8 @@ export class TelegramServer {
     for (const row of rows) {
       if (!Array.isArray(row)) throw badRequest("inline keyboard rows must be arrays");
       for (const button of row as TgButton[]) {
-        if (typeof button.text !== "string" || button.text.trim() === "") throw badRequest("BUTTON_TEXT_INVALID");
+        if (typeof button.text !== "string" || button.text.trim() === "")
+          throw badRequest("BUTTON_TEXT_INVALID");
         if (button.callback_data !== undefined) {
           const bytes = Buffer.byteLength(String(button.callback_data));
           if (bytes < 1 || bytes > 64) throw badRequest("BUTTON_DATA_INVALID");
@@ -777,12 +870,18 @@ export class TelegramServer {
     const state = this.knownChat(p.chat_id);
     const { text, entities } = this.renderText(p);
     const replyMarkup = this.checkKeyboard(p.reply_markup);
-    const replyParams = p.reply_parameters as { message_id?: unknown; allow_sending_without_reply?: unknown } | undefined;
-    const replyId = toInt(replyParams?.message_id ?? p.reply_to_message_id, "reply_parameters.message_id", false);
+    const replyParams = p.reply_parameters as
+      { message_id?: unknown; allow_sending_without_reply?: unknown } | undefined;
+    const replyId = toInt(
+      replyParams?.message_id ?? p.reply_to_message_id,
+      "reply_parameters.message_id",
+      false,
+    );
     let replied: TgMessage | undefined;
     if (replyId !== undefined) {
       replied = state.messages.get(replyId);
-      if (!replied && !toBool(replyParams?.allow_sending_without_reply)) throw badRequest("message to be replied not found");
+      if (!replied && !toBool(replyParams?.allow_sending_without_reply))
+        throw badRequest("message to be replied not found");
     }
     const message: SentMessage = {
       message_id: state.nextMessageId++,
@@ -809,7 +908,9 @@ export class TelegramServer {
     const { text, entities } = this.renderText(p);
     const replyMarkup = this.checkKeyboard(p.reply_markup);
     if (existing.source === p.text && JSON.stringify(existing.reply_markup) === JSON.stringify(replyMarkup)) {
-      throw badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+      throw badRequest(
+        "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      );
     }
     const edited: SentMessage = {
       ...existing,
@@ -828,7 +929,8 @@ export class TelegramServer {
   private answerCallbackQuery(p: Record<string, unknown>) {
     const id = typeof p.callback_query_id === "string" ? p.callback_query_id : "";
     const query = this.callbackQueries.get(id);
-    if (!query || query.answered) throw badRequest("query is too old and response timeout expired or query ID is invalid");
+    if (!query || query.answered)
+      throw badRequest("query is too old and response timeout expired or query ID is invalid");
     if (typeof p.text === "string" && p.text.length > 200) throw badRequest("MESSAGE_TOO_LONG");
     query.answered = true;
     query.answer = p;
@@ -855,7 +957,8 @@ async function decodeParams(
   if (type === "application/json") {
     try {
       const parsed: unknown = JSON.parse(body.toString("utf8"));
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        throw new Error("not an object");
       return { params: parsed as Record<string, unknown>, encoding: "json" };
     } catch {
       throw badRequest("can't parse JSON body");
@@ -865,7 +968,9 @@ async function decodeParams(
     return { params: fromForm(new URLSearchParams(body.toString("utf8")).entries()), encoding: "urlencoded" };
   }
   if (type === "multipart/form-data") {
-    const form = await new Response(body, { headers: { "Content-Type": contentType } }).formData();
+    const form = await new Response(new Uint8Array(body), {
+      headers: { "Content-Type": contentType },
+    }).formData();
     return { params: fromForm(form.entries()), encoding: "multipart" };
   }
   throw badRequest(`unsupported Content-Type "${type}"`);
