@@ -47,6 +47,8 @@ const MEASURE_WORDS: Record<Measure, string> = {
 interface Found {
   fact: Fact;
   score: number;
+  /** The term that matched (index into the terms given). */
+  term: number;
 }
 
 /** Candidate figures of one document for a metric, best first. */
@@ -58,7 +60,16 @@ function overlap(residual: string, words: string): number {
   return hit / (residual.length - 1);
 }
 
-function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measure: Measure, code: string | null, residual = "", specificCount = 0): Found[] {
+function findFigures(
+  d: LoadedDoc,
+  terms: string[],
+  unit: Intent["unit"],
+  measure: Measure,
+  code: string | null,
+  residual = "",
+  specificCount = 0,
+  mustMention = "",
+): Found[] {
   const final = isFinalDoc(d);
   const found: Found[] = [];
   for (const f of d.facts) {
@@ -66,15 +77,22 @@ function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measur
       if (f.code !== code) continue;
     } else if (!unitFits(f, unit, measure)) continue;
     let ts: number | null = code ? 12 : null;
+    let termIndex = 0;
     // Earlier terms are the more specific names of the metric.
     if (!code)
       terms.forEach((t, i) => {
         const s = termScore(f, t);
         // The question's own words ("行政运行") outrank the intent's generic terms ("支出合计").
         const penalty = i * 0.25 + (specificCount && i >= specificCount ? 3 : 0);
-        if (s !== null && (ts === null || s - penalty > ts)) ts = s - penalty;
+        if (s !== null && (ts === null || s - penalty > ts)) {
+          ts = s - penalty;
+          termIndex = i;
+        }
       });
     if (ts === null) continue;
+    // Matched only by the generic metric: the question's other words must be there too, or
+    // "住房保障支出" would be answered with 支出合计.
+    if (mustMention && termIndex >= specificCount && overlap(mustMention, f.label + f.context + (f.table ?? "") + labelKey(f.where)) < 0.34) continue;
     let measureOf = f.measure;
     // A table's first figure column is the row's amount (合计 / 预算数 / 决算数 by document kind).
     if (f.source === "table" && measureOf === "value" && (f.colIndex ?? 0) > 0 && !residual.includes(labelKey(f.column ?? "-"))) measureOf = "比率";
@@ -84,7 +102,7 @@ function findFigures(d: LoadedDoc, terms: string[], unit: Intent["unit"], measur
     const namedColumn = f.source === "table" && !!f.column && f.column.length >= 2 && residual.includes(labelKey(f.column));
     const colPenalty = f.source === "table" && !namedColumn ? (f.colIndex ?? 0) * 0.6 : namedColumn ? -3 : 0;
     if (f.value === "" && !namedColumn) continue;
-    found.push({ fact: f, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 1.5 * overlap(residual, f.label) + 0.5 * overlap(residual, f.context + (f.table ?? "")) });
+    found.push({ fact: f, term: termIndex, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 2 * overlap(residual, f.source === "text" ? f.context : f.label + (f.table ?? "")) });
   }
   found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
   // The narrative and a table agree: quote the sentence, which reads better and names the measure.
@@ -174,7 +192,8 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   const bareTrigger = trigger.replace(/预算|决算|执行|实际|多少|年初|全年/g, "");
   const withoutTrigger = bareTrigger ? u.residual.replace(bareTrigger, "") : u.residual;
   // …and, for a table row, without the trigger, which may name the column ("行政运行 基本支出").
-  const specific = withoutTrigger.replace(/[^\u4e00-\u9fa5]/g, "").length >= 2 ? [...new Set([...residualTerms(u.residual), ...residualTerms(withoutTrigger)])] : [];
+  const specific =
+    substantive(withoutTrigger).replace(/[^\u4e00-\u9fa5]/g, "").length >= 2 ? [...new Set([...residualTerms(u.residual), ...residualTerms(withoutTrigger)])] : [];
   let terms = primary ? [...new Set([...specific, ...primary.terms])] : residualTerms(u.residual);
   // Only a question that asks for a measure ("比上年增加多少", "预算…") reads the document's total.
   const asksMeasure = u.measure !== "value" || u.stage !== null;
@@ -187,15 +206,22 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
 
   const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
   for (const d of candidates) {
-    const found = findFigures(d, terms, unit, measure, u.code, u.residual, specific.length);
+    const found = findFigures(d, terms, unit, measure, u.code, u.residual, specific.length, specific.length ? substantive(withoutTrigger) : "");
     if (process.env.DEBUG_ANSWER) for (const f of found.slice(0, 5)) process.stderr.write(`${d.model.id} ${f.score.toFixed(2)} ${f.fact.value} ${f.fact.unit} ${f.fact.label} | ${f.fact.measure} ${f.fact.source} ${terms.join(",")}\n`);
     const best = found[0];
     if (!best) continue;
-    const items = [itemOf(d, best.fact, labelFor(best.fact, label))];
+    const bestLabel = best.term < specific.length ? `${specific[best.term]}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}` : label;
+    const items = [itemOf(d, best.fact, labelFor(best.fact, bestLabel, best.fact.measure))];
+    // An unqualified question about a 决算 also gets the budget printed beside it, and vice versa.
+    if (measure === "value" && best.fact.source === "text" && (best.fact.measure === "决算数" || best.fact.measure === "预算数")) {
+      const other = best.fact.measure === "决算数" ? "预算数" : "决算数";
+      const twin = found.find((f) => f.fact.measure === other && f.fact.quote[0] === best.fact.quote[0] && f.fact.unit === best.fact.unit);
+      if (twin) items.push(itemOf(d, twin.fact, labelFor(twin.fact, bestLabel, other)));
+    }
     // Narrative and table disagree on the same metric: show both, each with its source.
     const rival = found.find((f) => f.fact.source !== best.fact.source && f.score >= best.score - 2.5);
-    if (rival && !sameNumber(rival.fact.value, best.fact.value) && sameScale(rival.fact, best.fact)) {
-      items.push(itemOf(d, rival.fact, labelFor(rival.fact, label)));
+    if (rival && !sameNumber(rival.fact.value, best.fact.value) && sameScale(rival.fact, best.fact) && sameMeasure(rival.fact.measure, best.fact.measure, isFinalDoc(d))) {
+      items.push(itemOf(d, rival.fact, labelFor(rival.fact, bestLabel, rival.fact.measure)));
     }
     perDoc.push({ d, items });
   }
@@ -211,8 +237,11 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   return { status: "answered", answers, reply, via: primary?.name ?? "table" };
 }
 
-function labelFor(f: Fact, label: string): string {
-  if (f.source !== "table") return label;
+function labelFor(f: Fact, label: string, measure: Measure): string {
+  if (f.source !== "table") {
+    const m = measure === "预算数" || measure === "决算数" ? ` ${measure}` : "";
+    return label.includes(measure) ? label : `${label}${m}`;
+  }
   const row = [f.code, f.label].filter(Boolean).join(" ");
   return `${row}${f.column ? ` › ${f.column}` : ""}（${f.table}）`;
 }
@@ -225,15 +254,26 @@ const sameNumber = (a: string, b: string) => {
   }
 };
 const sameScale = (a: Fact, b: Fact) => a.unit === b.unit;
+/** A plain amount in a 预算 document is its 预算数 (决算数 in a 决算). */
+const sameMeasure = (a: Measure, b: Measure, final: boolean) => {
+  const norm = (m: Measure) => (m === "value" ? (final ? "决算数" : "预算数") : m);
+  return norm(a) === norm(b);
+};
+
+/** Words too generic to name a metric on their own. */
+const GENERIC = /^(费用|支出|经费|资金|金额|收入|合计|总额|总计|情况|部分|全部|所有|数额|多少|数字|数据|钱|部门|单位|本级|部门总额|单位总额)$/;
 
 /** Words of a question with no intent, tried as a label: "行政运行支出" also as "行政运行". */
 function residualTerms(residual: string): string[] {
-  if (residual.length < 2) return [];
-  const out = new Set([residual]);
-  const trimmed = residual.replace(/(支出|经费|费用|资金|金额|数)$/, "");
-  if (trimmed.length >= 2) out.add(trimmed);
+  const out = new Set<string>();
+  for (const t of [residual, residual.replace(/(支出|经费|费用|资金|金额|数)$/, "")]) {
+    if (t.length >= 2 && !GENERIC.test(t)) out.add(t);
+  }
   return [...out];
 }
+
+/** The question's words beyond its metric, without generic words ("费用"), for mustMention. */
+const substantive = (s: string) => (GENERIC.test(s) ? "" : s.replace(/费用|经费|资金|金额|情况/g, ""));
 
 function toWan(item: AnswerItem): Decimal | null {
   try {

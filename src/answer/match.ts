@@ -14,13 +14,15 @@ const leftover = (s: string) => s.replace(CONNECTORS, "").replace(/[^\u4e00-\u9f
 
 /** How well a fact's label states `term` (higher is better), or null when it is another metric. */
 export function termScore(fact: Fact, term: string): number | null {
-  const at = fact.label.lastIndexOf(term);
+  // "X占Y的Z%": Y after 占 is the denominator, not the metric the share belongs to.
+  const label = fact.measure === "占比" && fact.label.includes("占") ? fact.label.slice(0, fact.label.lastIndexOf("占")) : fact.label;
+  const at = label.lastIndexOf(term);
   if (at >= 0) {
-    const rest = leftover(fact.label.slice(at + term.length));
+    const rest = leftover(label.slice(at + term.length));
     if (rest.length >= 2) return null;
     // Words right before the metric usually narrow it ("基金预算收入" is not 预算收入).
-    const prefix = leftover(fact.label.slice(0, at).split(/[，,：:；;。]/).pop() ?? "");
-    return 10 - Math.min(prefix.length * 0.4, 3) - rest.length * 0.5 + (fact.label === term ? 1 : 0);
+    const prefix = leftover(label.slice(0, at).split(/[，,：:；;。]/).pop() ?? "");
+    return 10 - Math.min(prefix.length * 0.4, 3) - rest.length * 0.5 + (label === term ? 1 : 0);
   }
   // The sentence's subject carries the metric and the local label only says which measure
   // ("…项目支出年初结转和结余0万元，本年收入3883.70万元，本年支出3883.70万元").
@@ -29,7 +31,8 @@ export function termScore(fact: Fact, term: string): number | null {
     if (own.length > 4) return null;
     const after = fact.context.slice(fact.context.lastIndexOf(term) + term.length);
     if (leftover(after).length > 12) return null;
-    return 6 - own.length * 0.5;
+    // A bare measure word ("，支出决算为") reads almost as well as the metric itself.
+    return own.length === 0 ? 8 : 6 - own.length * 0.5;
   }
   return null;
 }
@@ -56,9 +59,10 @@ export function unitFits(fact: Fact, unit: IntentUnit, measure: Measure): boolea
 export function measureScore(asked: Measure, fact: Measure, docIsFinal: boolean): number | null {
   switch (asked) {
     case "value":
+      // Unqualified questions mean the document's own stage: actual in a 决算, budget in a 预算.
       if (fact === "value") return 2;
-      if (fact === "决算数") return docIsFinal ? 2 : 0.5;
-      if (fact === "预算数") return docIsFinal ? 0.5 : 2;
+      if (fact === "决算数") return docIsFinal ? 3 : 0.5;
+      if (fact === "预算数") return docIsFinal ? 0 : 3;
       if (fact === "比率") return 1;
       return null;
     case "预算数":

@@ -24,7 +24,7 @@ export interface Understanding {
 }
 
 const QUESTION_WORDS =
-  /请问|一共|总共|合计是|是多少钱|是多少|有多少|多少钱|多少|几个|几辆|几人|几|是什么|什么|为多少|为|吗|呢|啊|了|？|\?|。|！|!|，|,|的|是|有|共|情况|金额|数额|数据|数字|年度|同比|比上年|较上年|上年|去年|今年|增长率|增长|增加|减少|下降|变化|占比|比例|比重|预算数|决算数|执行数|(?<!一般公共|政府性基金|国有资本经营)预算|决算|实际|执行|支出了|花了|安排|全年|年初|查一下|查询|告诉我/g;
+  /哪个单位|哪个部门|哪家单位|哪一个|哪个|哪家|各单位|各部门|每个单位|每个部门|所有单位|所有部门|各个单位|最多|最高|最大|最少|最低|最小|排名|请问|一共|总共|合计是|是多少钱|是多少|有多少|多少钱|多少|几个|几辆|几人|几|是什么|什么|为多少|为|吗|呢|啊|了|？|\?|。|！|!|，|,|的|是|有|共|情况|金额|数额|数据|数字|年度|同比|比上年|较上年|上年|去年|今年|增长率|增长|增加|减少|下降|变化|占比|比例|比重|预算数|决算数|执行数|(?<!一般公共|政府性基金|国有资本经营)预算|决算|实际|执行|支出了|花了|安排|全年|年初|查一下|查询|告诉我/g;
 
 export function understand(question: string, intents: Intent[], newestYear: number | null, namesToStrip: string[]): Understanding {
   const text = [...question].map(halfWidth).join("").replace(/\s+/g, "").slice(0, 500);
@@ -60,6 +60,7 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   for (const n of namesToStrip) if (n) residual = residual.split(n).join("");
   residual = labelKey(
     residual
+      .replace(/(部门|单位)(预算|决算)(表)?/g, "")
       .replace(/(20)?\d\d\s*年度?/g, "")
       .replace(QUESTION_WORDS, ""),
   );

@@ -111,9 +111,33 @@ const SEED_CITIES = ["随州", "邵阳", "焦作", "秦皇岛"];
 const SEED_PROVINCES = ["湖北", "湖南", "河北", "河南"];
 const SEED_DEPT_CODES = ["350"];
 
-const PROVINCES = ["河北", "山西", "辽宁", "吉林", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海"];
+const PROVINCES = [
+  "河北",
+  "山西",
+  "辽宁",
+  "吉林",
+  "江苏",
+  "浙江",
+  "安徽",
+  "福建",
+  "江西",
+  "山东",
+  "河南",
+  "湖北",
+  "湖南",
+  "广东",
+  "海南",
+  "四川",
+  "贵州",
+  "云南",
+  "陕西",
+  "甘肃",
+  "青海",
+];
 // Characters that rarely occur in budget prose, so made-up place names do not collide with terms.
-const COUNTY_CHARS = [..."桐溪岚沅澧芷汨浏峨邛崃岷泾渭淇濮滦沂沭涟邗婺衢歙黟祁郴耒醴攸洮岱峄郯莒滕蔚崞忻霍隰"];
+const COUNTY_CHARS = [
+  ..."桐溪岚沅澧芷汨浏峨邛崃岷泾渭淇濮滦沂沭涟邗婺衢歙黟祁郴耒醴攸洮岱峄郯莒滕蔚崞忻霍隰",
+];
 const CITY_CHARS = [..."临汾渝阆酉珙筠犍乐眉泸叙嘉瓯榕莆漳汀赣吉抚袁萍鄱宛鹤濂汝颍亳宿滁舒巢"];
 
 /** Unique made-up names of distinct characters: `length` characters while possible, then one more. */
@@ -182,7 +206,12 @@ export interface GenerateOptions {
 }
 
 /** Writes `size` variant documents to `outDir/docs` and a `manifest.json`; reuses an identical existing corpus. */
-export async function generateCorpus({ size, seedsDir, outDir, seed = 20261121 }: GenerateOptions): Promise<Corpus> {
+export async function generateCorpus({
+  size,
+  seedsDir,
+  outDir,
+  seed = 20261121,
+}: GenerateOptions): Promise<Corpus> {
   const manifestPath = path.join(outDir, "manifest.json");
   const docsDir = path.join(outDir, "docs");
   if (existsSync(manifestPath)) {
@@ -249,5 +278,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const size = Number(process.argv[2] ?? 10);
   const outDir = process.argv[3] ?? `.bench/corpus-${size}`;
   const corpus = await generateCorpus({ size, seedsDir: "seeds", outDir });
-  process.stdout.write(`${corpus.docs.length} documents, ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.docsDir}\n`);
+  process.stdout.write(
+    `${corpus.docs.length} documents, ${(corpus.bytes / 1e6).toFixed(1)} MB in ${corpus.docsDir}\n`,
+  );
 }

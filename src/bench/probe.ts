@@ -52,7 +52,8 @@ function memory(): { rss_mb: number; heap_mb: number } {
 
 async function main(): Promise<void> {
   const [mode, docsDir, indexDir, intentsDir, questionsFile] = process.argv.slice(2);
-  if (!mode || !docsDir || !indexDir || !intentsDir) throw new Error("usage: probe.ts <mode> <docsDir> <indexDir> <intentsDir> [questions.json]");
+  if (!mode || !docsDir || !indexDir || !intentsDir)
+    throw new Error("usage: probe.ts <mode> <docsDir> <indexDir> <intentsDir> [questions.json]");
 
   if (mode === "build") {
     const start = performance.now();

@@ -2,7 +2,7 @@
 // ingest/index build, cold start, memory and answer latency (intent path vs full-text fallback)
 // against a plain substring-scan baseline. Readable table on stdout, then one JSON line with every
 // figure (last line). Logs go to stderr.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -59,18 +59,36 @@ interface SizeResult {
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
+/** Probes still running: stopped with the benchmark, so an interrupted run leaves nothing behind. */
+const running = new Set<ChildProcess>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const child of running) child.kill();
+    process.exit(130);
+  });
+}
+
 function runProbe<T>(mode: ProbeMode, args: string[], cpuProfDir: string | null): Promise<T> {
   const nodeArgs = ["--import", "tsx", "--expose-gc"];
-  if (cpuProfDir) nodeArgs.push("--cpu-prof", "--cpu-prof-dir", cpuProfDir, "--cpu-prof-name", `${mode}-${Date.now()}.cpuprofile`);
+  if (cpuProfDir)
+    nodeArgs.push(
+      "--cpu-prof",
+      "--cpu-prof-dir",
+      cpuProfDir,
+      "--cpu-prof-name",
+      `${mode}-${Date.now()}.cpuprofile`,
+    );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, PROBE, mode, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     });
+    running.add(child);
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
+      running.delete(child);
       const last = out.trim().split("\n").pop() ?? "";
       if (code !== 0) return reject(new Error(`probe ${mode} exited with ${code}`));
       try {
@@ -94,7 +112,8 @@ function baselineScan(texts: string[], questions: BenchQuestion[]): LatencySumma
     for (const q of questions) {
       const t = performance.now();
       for (const text of texts) {
-        for (let i = text.indexOf(q.keyword); i !== -1; i = text.indexOf(q.keyword, i + q.keyword.length)) found++;
+        for (let i = text.indexOf(q.keyword); i !== -1; i = text.indexOf(q.keyword, i + q.keyword.length))
+          found++;
       }
       samples.push(performance.now() - t);
     }
@@ -117,7 +136,11 @@ function jiebaThroughput(texts: string[]): number {
 }
 
 async function measureSize(size: number, cpuProfDir: string | null): Promise<SizeResult> {
-  const corpus = await generateCorpus({ size, seedsDir: SEEDS_DIR, outDir: path.join(BENCH_DIR, `corpus-${size}`) });
+  const corpus = await generateCorpus({
+    size,
+    seedsDir: SEEDS_DIR,
+    outDir: path.join(BENCH_DIR, `corpus-${size}`),
+  });
   const indexDir = path.join(BENCH_DIR, `index-${size}`);
   await rm(indexDir, { recursive: true, force: true });
   await mkdir(indexDir, { recursive: true });
@@ -192,15 +215,22 @@ function formatTable(results: SizeResult[]): string {
     ["full-text p50 (ms)", (r) => fmt(r.fulltext.p50_ms), ""],
     ["full-text p95 (ms)", (r) => fmt(r.fulltext.p95_ms), ""],
     ["full-text p99 (ms)", (r) => fmt(r.fulltext.p99_ms), `≤ ${TARGETS.fulltext_p99_ms}`],
+    ["no via (n)", (r) => String(r.other.count), ""],
+    ["no via p99 (ms)", (r) => fmt(r.other.p99_ms), ""],
     ["baseline substring scan p50 (ms)", (r) => fmt(r.baseline_p50_ms), ""],
-    ["answered / ambiguous / not found", (r) => `${r.statuses.answered ?? 0}/${r.statuses.ambiguous ?? 0}/${r.statuses.not_found ?? 0}`, ""],
+    [
+      "answered / ambiguous / not found",
+      (r) => `${r.statuses.answered ?? 0}/${r.statuses.ambiguous ?? 0}/${r.statuses.not_found ?? 0}`,
+      "",
+    ],
     ["first answer cites the asked doc", (r) => `${Math.round(r.target_hit_rate * 100)}%`, ""],
     ["jieba cut(text, true) (MB/s)", (r) => fmt(r.jieba_mb_per_s, 2), ""],
   ];
   const header = ["metric", ...results.map((r) => `${r.docs} docs`), "target"];
   const body = rows.map(([name, get, target]) => [name, ...results.map(get), target]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
   return [line(header), rule, ...body.map(line)].join("\n");
 }
@@ -219,10 +249,14 @@ function checkTargets(r: SizeResult): Record<keyof typeof TARGETS, boolean | nul
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "10,100,1000" }, "cpu-prof": { type: "boolean", default: false } },
+    options: {
+      sizes: { type: "string", default: "10,100,1000" },
+      "cpu-prof": { type: "boolean", default: false },
+    },
   });
   const sizes = values.sizes.split(",").map((s) => Number(s.trim()));
-  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes must be positive integers: ${values.sizes}`);
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--sizes must be positive integers: ${values.sizes}`);
   const cpuProfDir = values["cpu-prof"] ? path.resolve(BENCH_DIR, "prof") : null;
 
   const results: SizeResult[] = [];
@@ -230,11 +264,23 @@ async function main(): Promise<void> {
   const largest = results.reduce((a, b) => (b.docs > a.docs ? b : a));
   const targets = checkTargets(largest);
 
-  const machine = { cpus: os.cpus().length, mem_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  process.stdout.write(`\nBenchmark ${new Date().toISOString().slice(0, 10)} — ${machine.cpus} cores, ${machine.mem_gib} GiB, Node ${machine.node}\n\n`);
+  const machine = {
+    cpus: os.cpus().length,
+    mem_gib: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  process.stdout.write(
+    `\nBenchmark ${new Date().toISOString().slice(0, 10)} — ${machine.cpus} cores, ${machine.mem_gib} GiB, Node ${machine.node}\n\n`,
+  );
   process.stdout.write(`${formatTable(results)}\n\n`);
-  const misses = Object.entries(targets).filter(([, ok]) => ok === false).map(([k]) => k);
-  process.stdout.write(misses.length ? `Targets missed at ${largest.docs} docs: ${misses.join(", ")}\n` : `All targets met at ${largest.docs} docs.\n`);
+  const misses = Object.entries(targets)
+    .filter(([, ok]) => ok === false)
+    .map(([k]) => k);
+  process.stdout.write(
+    misses.length
+      ? `Targets missed at ${largest.docs} docs: ${misses.join(", ")}\n`
+      : `All targets met at ${largest.docs} docs.\n`,
+  );
   if (cpuProfDir) process.stdout.write(`CPU profiles in ${cpuProfDir}\n`);
 
   const summary = {

@@ -48,6 +48,8 @@ export function headingLevel(norm: string): number {
   const level = enumeratorLevel(norm);
   if (level < 0) return -1;
   if (norm.length > 40 || /[，。；,]/.test(norm.slice(0, -1))) return -1;
+  // "十一、机关运行经费：为保障…" is a definition that starts a paragraph, not a heading.
+  if (/[:：]./.test(norm)) return -1;
   if (/\d(万元|元|%)/.test(norm)) return -1;
   return level;
 }

@@ -170,8 +170,15 @@ function buildRows(entries: Entry[], names: string[], hasRowNumbers: boolean, ti
     const cells: Cell[] = [];
     // Tables with a 行次 column print it right after the label: it is not a figure.
     if (hasRowNumbers && values[0] && /^\d{1,3}$/.test(values[0].text) && e.label.length) {
+      const rowNo = Number(values[0].text);
       cells.push(toCell(values[0], "行次"));
       values = values.slice(1);
+      // The next column group's 行次 when its label is blank ("…拨款 30 62"): not a figure either.
+      const last = values[values.length - 1];
+      if (values.length === 1 && last && /^\d{1,2}$/.test(last.text) && Number(last.text) > rowNo) {
+        cells.push(toCell(last, "行次"));
+        values = [];
+      }
     }
     const template = !e.label.length ? columnTemplateFor(title, values.length) : null;
     const group = perRow.get(e) ?? 0;
@@ -245,7 +252,8 @@ export function parseTable(text: string, block: TableBlock): Table {
   }
   const headerRows = headerEnd >= 0 ? rowsOfTokens.slice(0, headerEnd + 1) : [];
   const names = headerNames(headerRows.filter((r) => !metaRow(r)).flat());
-  const hasRowNumbers = headerRows.flat().some((t) => t.text === "行次");
+  // Letter-spaced headers ("行 次") count too.
+  const hasRowNumbers = headerRows.some((r) => r.map((t) => t.text).join("").includes("行次"));
 
   const entries: Entry[] = [];
   let carry: Entry | null = null;
