@@ -169,11 +169,39 @@ describe("arithmetic", () => {
   });
 });
 
+describe("against the budget and against last year", () => {
+  it("a printed difference against the budget is not taken for a change on last year", () => {
+    const gap = engine.ask("曾都区科经局2022年机关运行经费比年初预算减少多少");
+    expect(gap.answers[0]?.value).toBe("20");
+    expect(gap.reply).toContain("比预算减少");
+    const yoy = engine.ask("曾都区科经局2022年机关运行经费比上年增加多少");
+    expect(yoy.status).toBe("not_found");
+    expect(yoy.answers).toHaveLength(0);
+  });
+  it("computes 决算 − 预算 exactly when only both figures are printed", () => {
+    const r = engine.ask("焦作示范区工信局三公经费决算比预算少多少");
+    expect(r.status).toBe("answered");
+    expect(r.answers[0]!.value).toBe("-3.90");
+    expect(r.answers[0]!.formula).toBe("决算数 0.00 − 预算数 3.90 = -3.90 万元");
+    expect(r.reply).toContain("比预算少 3.90");
+  });
+  it("an unqualified question on a 决算 gives the actual with the budget beside it", () => {
+    const r = engine.ask("2022年曾都区科经局的公务接待费是多少");
+    expect(r.answers.map((a) => a.value)).toEqual(["0", "0.37"]);
+    expect(r.answers[0]!.label).toContain("决算数");
+  });
+});
+
 describe("text answers", () => {
   it("为什么: quotes the 主要原因 sentence", () => {
     const r = engine.ask("曾都区科经局2022年收支总计为什么增加");
     expect(r.status).toBe("answered");
     expect(r.answers[0]!.quote).toContain("原因");
+  });
+  it("为什么 under a heading that names the reason: quotes the section's text", () => {
+    const r = engine.ask("山海关区科工局三公经费为什么增加");
+    expect(r.status).toBe("answered");
+    expect(r.answers[0]!.quote).toContain("比上年增加");
   });
   it("部门职责: quotes the section", () => {
     const r = engine.ask("焦作示范区工信局部门职责是什么");

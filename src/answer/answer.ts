@@ -41,6 +41,7 @@ const MEASURE_WORDS: Record<Measure, string> = {
   增长率: "增长率",
   占比: "占比",
   完成率: "完成预算的比例",
+  预算差额: "决算与预算之差",
   比率: "",
 };
 
@@ -226,6 +227,7 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     perDoc.push({ d, items });
   }
 
+  if (!perDoc.length && measure === "预算差额" && primary) return answerBudgetGap(candidates, primary, u);
   if (!perDoc.length) {
     if (!primary && !u.code) return fulltext(candidates, u);
     return explainMissing(candidates, primary, u, label);
@@ -238,6 +240,11 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
 }
 
 function labelFor(f: Fact, label: string, measure: Measure): string {
+  if (f.source === "text" && (measure === "增减额" || measure === "增长率" || measure === "预算差额")) {
+    const down = /减少|下降|降低|节约|减支/.test(f.label);
+    const word = measure === "预算差额" ? (down ? "比预算减少" : "比预算增加") : measure === "增减额" ? (down ? "比上年减少" : "比上年增加") : down ? "比上年下降" : "比上年增长";
+    return `${label.split(" ")[0]} ${word}`;
+  }
   if (f.source !== "table") {
     const m = measure === "预算数" || measure === "决算数" ? ` ${measure}` : "";
     return label.includes(measure) ? label : `${label}${m}`;
@@ -335,6 +342,31 @@ function answerSum(candidates: LoadedDoc[], u: Understanding): AnswerResult {
   return { status: "answered", answers, reply: replies.join("\n\n"), via: "sum" };
 }
 
+const decimals = (v: string) => (v.split(".")[1] ?? "").length;
+
+/** 决算 minus 预算 when the document prints both but not their difference. */
+function answerBudgetGap(candidates: LoadedDoc[], intent: Intent, u: Understanding): AnswerResult {
+  const answers: AnswerItem[] = [];
+  const replies: string[] = [];
+  for (const d of candidates) {
+    const actual = findFigures(d, intent.terms, intent.unit, "决算数", null, u.residual).find((f) => f.fact.measure === "决算数");
+    const budget = findFigures(d, intent.terms, intent.unit, "预算数", null, u.residual).find((f) => f.fact.measure === "预算数");
+    if (!actual || !budget || actual.fact.unit !== budget.fact.unit) continue;
+    const a = new Decimal(actual.fact.value.replace(/,/g, ""));
+    const b = new Decimal(budget.fact.value.replace(/,/g, ""));
+    const places = Math.max(decimals(actual.fact.value), decimals(budget.fact.value));
+    const diff = new Decimal(a.minus(b).toFixed(places));
+    const unit = actual.fact.unit;
+    const shown = (x: Decimal) => x.toFixed(places);
+    const formula = `决算数 ${actual.fact.value} − 预算数 ${budget.fact.value} = ${shown(diff)} ${unit}`;
+    const word = diff.isNegative() ? `比预算少 ${shown(diff.abs())}` : diff.isZero() ? "与预算持平" : `比预算多 ${shown(diff)}`;
+    answers.push({ ...itemOf(d, actual.fact, `${intent.name} 决算与预算之差`), value: shown(diff), source: "computed", formula });
+    replies.push(`${describe(d)}：${intent.name}决算${word}${diff.isZero() ? "" : ` ${unit}`}\n计算：${formula}\n依据1：「${compactQuote(quoteOf(d, actual.fact.quote))}」\n依据2：「${compactQuote(quoteOf(d, budget.fact.quote))}」`);
+  }
+  if (!answers.length) return notFound(`文件中没有同时找到“${intent.name}”的预算数和决算数，无法计算差额。`, intent.name);
+  return { status: "answered", answers, reply: replies.join("\n\n"), via: "difference" };
+}
+
 /** Answers that quote a passage: 原因, 名词解释, 部门职责/机构设置. */
 function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): AnswerResult {
   const subject = u.intents.find((i) => i.answer === "figure");
@@ -344,18 +376,24 @@ function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): 
   for (const d of candidates.slice(0, MAX_LISTED)) {
     const sentences = d.model.sentences;
     let pick: number[] = [];
+    const headings = new Set(d.model.sections.map((sec) => sec.span[0]));
     if (intent.answer === "reason") {
       const scored = sentences
         .map((s, i) => {
           const k = labelKey(s.text);
-          if (!/原因/.test(k)) return { i, score: -1 };
+          if (!/原因/.test(k) || headings.has(s.span[0])) return { i, score: -1 };
           const prev = labelKey(sentences[i - 1]?.text ?? "");
           const onTopic = topic.some((t) => k.includes(t)) ? 3 : topic.some((t) => prev.includes(t)) ? 2 : 0;
-          return { i, score: onTopic + (/主要原因/.test(k) ? 1 : 0) };
+          return { i, score: onTopic + (/主要原因|原因是|原因[:：]/.test(k) ? 1 : 0) };
         })
         .filter((x) => x.score >= 2)
         .sort((a, b) => b.score - a.score || a.i - b.i);
       if (scored[0]) pick = [scored[0].i];
+      // "…增减变化原因" as a heading: the explanation is the section's text.
+      const sec = d.model.sections.find((x) => /原因/.test(x.title) && topic.some((t) => labelKey(x.title).includes(t)));
+      if (!pick.length && sec) {
+        pick = sentences.map((x, i) => ({ x, i })).filter(({ x }) => x.span[0] > sec.span[0] && x.span[1] <= sec.span[1] && !headings.has(x.span[0])).slice(0, 4).map(({ i }) => i);
+      }
       const i0 = pick[0];
       if (i0 !== undefined && !topic.some((t) => labelKey(sentences[i0]!.text).includes(t)) && i0 > 0) pick = [i0 - 1, i0];
     } else if (intent.answer === "definition") {

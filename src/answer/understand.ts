@@ -37,7 +37,8 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   else if (newestYear && /(?<![比较与])(去年|上年)(?!相比)/.test(text) && !/比|较/.test(text)) year = newestYear - 1;
 
   let measure: Measure = "value";
-  if (/增长率|增幅|降幅|增长(了)?(多少|百分之|几)|下降(了)?(多少|百分之|几)|(增长|增加|下降|减少)(了)?百分|同比(增长|下降)/.test(text)) measure = "增长率";
+  if (/(比|较)(年初|全年|调整后)?预算(数)?.{0,4}(增加|减少|多|少|节约|超|差)|(决算|实际|执行|支出).{0,8}(比|较|与)(年初|全年)?预算|预算.{0,8}(比|较|与).{0,4}(决算|实际|执行)|(超支|节约)(了)?(多少|预算)|(超出|低于|少于|高于)预算/.test(text)) measure = "预算差额";
+  else if (/增长率|增幅|降幅|增长(了)?(多少|百分之|几)|下降(了)?(多少|百分之|几)|(增长|增加|下降|减少)(了)?百分|同比(增长|下降)/.test(text)) measure = "增长率";
   else if (/增加(了)?多少|减少(了)?多少|增减|变化(了)?多少|差额|多(了)?多少|少(了)?多少|增加额|减少额/.test(text)) measure = "增减额";
   else if (/占比|比重|占.{0,12}(比例|百分比|多少)|所占/.test(text)) measure = "占比";
   else if (/完成率|执行率|完成.{0,6}预算的|完成(了)?(多少|百分)/.test(text)) measure = "完成率";
@@ -49,6 +50,7 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   let stage: Understanding["stage"] = null;
   if (/决算|实际|执行数|实际支出|花了/.test(stageText)) stage = "决算";
   else if (/预算|年初|安排|计划/.test(stageText)) stage = "预算";
+  if (measure === "预算差额") stage = null;
   if (measure === "value" && stage) measure = stage === "决算" ? "决算数" : "预算数";
 
   const code = /(?<!\d)(\d{7}|\d{5}|\d{3})(?!\d)/.exec(text.replace(/20\d\d年?/g, ""))?.[1] ?? null;

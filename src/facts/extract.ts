@@ -37,6 +37,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
   model.sentences.forEach((s, si) => {
     const where = s.section >= 0 ? (model.sections[s.section]?.path.join(" › ") ?? "") : "";
     let prevEnd = 0;
+    let previousLabel = "";
     for (const m of s.text.matchAll(FIGURE_RE)) {
       const at = m.index ?? 0;
       const value = m[1]!;
@@ -52,11 +53,12 @@ export function sentenceFacts(model: DocModel): Fact[] {
         unit,
         label,
         context: labelKey(s.text.slice(0, at)),
-        measure: measureOfLabel(label, unit, year),
+        measure: measureOfLabel(label, unit, year, previousLabel),
         quote: s.span,
         where,
         order: si,
       });
+      previousLabel = label;
     }
   });
   return facts;

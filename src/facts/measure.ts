@@ -8,6 +8,7 @@ export type Measure =
   | "增长率"
   | "占比"
   | "完成率"
+  | "预算差额" // actual against the budget ("比年初预算数 28.39 万元减少 20 万元")
   | "比率";
 
 export const PERCENT_UNITS = new Set(["%"]);
@@ -16,9 +17,13 @@ export const MONEY_UNITS = new Set(["万元", "元", "亿元", "千元"]);
 const CHANGE_WORDS = /增加|减少|增长|下降|上升|降低|减支|增支|节约|持平|变动|同比|增幅|降幅/;
 
 /** Measure of a printed figure from its local label (text since the previous figure) and unit. */
-export function measureOfLabel(rawLabel: string, unit: string, year: number | null): Measure {
+export function measureOfLabel(rawLabel: string, unit: string, year: number | null, previousLabel = ""): Measure {
   // Names of budget categories are not the word 预算 ("一般公共预算财政拨款支出 3878.84" is an amount).
   const label = rawLabel.replace(/(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)预算|预算(单位|管理|编制|公开|绩效)/g, "");
+  // "比年初预算数 28.39 万元减少 20 万元": the comparison is printed before the previous figure.
+  const comparedTo = /^[，,]?(增加|减少|增长|下降|上升|降低|节约|超支)/.test(label) ? previousLabel + label : label;
+  const againstBudget = /(比|较|与)(年初|全年|调整后)?预算/.test(comparedTo);
+  if (againstBudget && CHANGE_WORDS.test(label)) return "预算差额";
   if (PERCENT_UNITS.has(unit)) {
     if (/完成|执行率|执行进度/.test(label)) return "完成率";
     if (CHANGE_WORDS.test(label)) return "增长率";
