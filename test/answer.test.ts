@@ -185,6 +185,20 @@ describe("against the budget and against last year", () => {
     expect(r.answers[0]!.formula).toBe("决算数 0.00 − 预算数 3.90 = -3.90 万元");
     expect(r.reply).toContain("比预算少 3.90");
   });
+  it("computes a growth rate the document does not print, rounded half-up, with the formula", () => {
+    const r = engine.ask("曾都区科经局2023年项目支出增长率");
+    expect(r.answers[0]!.value).toBe("3511.11");
+    expect(r.answers[0]!.formula).toBe("(1300 − 36) ÷ 36 × 100% = 3511.11%");
+  });
+  it("computes 完成率 from 决算 and 预算 and reads a printed one as printed", () => {
+    expect(engine.ask("焦作示范区工信局三公经费完成预算的百分之多少").answers[0]!.formula).toBe("0.00 ÷ 3.90 × 100% = 0.00%");
+    const printed = engine.ask("曾都区科经局2022年三公经费完成率");
+    expect(printed.answers[0]!.value).toBe("0");
+    expect(printed.answers[0]!.source).toBe("text");
+  });
+  it("reads a change printed after a parenthesised list", () => {
+    expect(engine.ask("曾都区科经局2023年机关运行经费增长率").answers[0]!.value).toBe("11.02");
+  });
   it("an unqualified question on a 决算 gives the actual with the budget beside it", () => {
     const r = engine.ask("2022年曾都区科经局的公务接待费是多少");
     expect(r.answers.map((a) => a.value)).toEqual(["0", "0.37"]);

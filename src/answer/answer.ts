@@ -184,7 +184,13 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   // "为什么…增加" asks for a reason even though it names a metric too.
   const textIntent = u.intents.find((i) => i.answer !== "figure");
   if (textIntent) return answerText(candidates, textIntent, u);
-  const primary = u.intents[0];
+  // "三公经费完成预算的多少": a measure-like intent (完成率) qualifies the metric named beside it.
+  let primary = u.intents[0];
+  const metric = primary?.measure ? u.intents.find((i) => i !== primary && i.answer === "figure" && !i.measure) : undefined;
+  if (primary?.measure && metric) {
+    if (u.measure === "value") u.measure = primary.measure;
+    primary = metric;
+  }
   if (u.sum && u.intents.length >= 2) return answerSum(candidates, u);
 
   // A question more specific than its trigger ("科学技术支出" holds the trigger "支出") looks for
@@ -228,6 +234,10 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   }
 
   if (!perDoc.length && measure === "预算差额" && primary) return answerBudgetGap(candidates, primary, u);
+  if (!perDoc.length && primary && (measure === "增减额" || measure === "增长率" || measure === "完成率")) {
+    const computed = answerComputedChange(candidates, primary, u, measure);
+    if (computed) return computed;
+  }
   if (!perDoc.length) {
     if (!primary && !u.code) return fulltext(candidates, u);
     return explainMissing(candidates, primary, u, label);
@@ -342,6 +352,45 @@ function answerSum(candidates: LoadedDoc[], u: Understanding): AnswerResult {
   return { status: "answered", answers, reply: replies.join("\n\n"), via: "sum" };
 }
 
+/**
+ * A change or rate the document does not print, computed from figures it does print:
+ * 增减额 = 本年 − 上年, 增长率 = (本年 − 上年) / 上年 × 100, 完成率 = 决算 / 预算 × 100
+ * (percentages rounded half-up to two places).
+ */
+function answerComputedChange(candidates: LoadedDoc[], intent: Intent, u: Understanding, measure: Measure): AnswerResult | null {
+  const answers: AnswerItem[] = [];
+  const replies: string[] = [];
+  for (const d of candidates) {
+    const pick = (m: Measure) => findFigures(d, intent.terms, intent.unit, m, null, u.residual).find((f) => f.fact.source === "text" || m !== "上年数");
+    const current = pick(isFinalDoc(d) ? "决算数" : "预算数") ?? pick("value");
+    const base = measure === "完成率" ? findFigures(d, intent.terms, intent.unit, "预算数", null, u.residual).find((f) => f.fact.measure === "预算数") : pick("上年数");
+    if (!current || !base || current.fact.unit !== base.fact.unit || current.fact === base.fact) continue;
+    if (measure === "完成率" && current.fact.measure !== "决算数") continue;
+    const a = new Decimal(current.fact.value.replace(/,/g, ""));
+    const b = new Decimal(base.fact.value.replace(/,/g, ""));
+    let value: string;
+    let formula: string;
+    let unit = "%";
+    const names = measure === "完成率" ? ["决算数", "预算数"] : ["本年", "上年"];
+    if (measure === "增减额") {
+      const places = Math.max(decimals(current.fact.value), decimals(base.fact.value));
+      value = a.minus(b).toFixed(places);
+      unit = current.fact.unit;
+      formula = `${names[0]} ${current.fact.value} − ${names[1]} ${base.fact.value} = ${value} ${unit}`;
+    } else {
+      if (b.isZero()) continue;
+      const top = measure === "增长率" ? a.minus(b) : a;
+      value = top.div(b).mul(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
+      formula = measure === "增长率" ? `(${current.fact.value} − ${base.fact.value}) ÷ ${base.fact.value} × 100% = ${value}%` : `${current.fact.value} ÷ ${base.fact.value} × 100% = ${value}%`;
+    }
+    const label = `${intent.name} ${MEASURE_WORDS[measure]}（计算）`;
+    answers.push({ ...itemOf(d, current.fact, label), value, unit, source: "computed", formula });
+    replies.push(`${describe(d)}：${label} ${value} ${unit}\n计算：${formula}\n依据1：「${compactQuote(quoteOf(d, current.fact.quote))}」\n依据2：「${compactQuote(quoteOf(d, base.fact.quote))}」`);
+  }
+  if (!answers.length) return null;
+  return { status: "answered", answers, reply: replies.join("\n\n"), via: "computed" };
+}
+
 const decimals = (v: string) => (v.split(".")[1] ?? "").length;
 
 /** 决算 minus 预算 when the document prints both but not their difference. */
@@ -423,7 +472,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** No figure: say whether the document states "none", has the table only as an image, or is silent. */
 function explainMissing(candidates: LoadedDoc[], intent: Intent | undefined, u: Understanding, label: string): AnswerResult {
-  const terms = intent?.terms ?? residualTerms(u.residual);
+  const terms = (intent?.terms ?? residualTerms(u.residual)).slice(0, 3).filter((t) => t.length >= 3);
   const parts: string[] = [];
   let reason: "stated_none" | "table_unreadable" | "not_disclosed" = "not_disclosed";
   for (const d of candidates.slice(0, MAX_LISTED)) {

@@ -28,7 +28,17 @@ export interface Fact {
   colIndex?: number;
 }
 
-const UNITS = "万元|亿元|千元|元|%|个|人次|人|辆|分|家|项|名|次|台|套|批|户|平方米";
+/** Removes (nested) parenthesised asides, innermost first. */
+function withoutAsides(s: string): string {
+  let prev = "";
+  while (prev !== s) {
+    prev = s;
+    s = s.replace(/（[^（）()]*）|\([^（）()]*\)/g, "");
+  }
+  return s;
+}
+
+const UNITS = "万元|亿元|千元|万(?![\u4e00-\u9fa5])|元|%|个|人次|人|辆|分|家|项|名|次|台|套|批|户|平方米";
 const FIGURE_RE = new RegExp(`(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${UNITS})`, "g");
 
 export function sentenceFacts(model: DocModel): Fact[] {
@@ -52,7 +62,8 @@ export function sentenceFacts(model: DocModel): Fact[] {
         value,
         unit,
         label,
-        context: labelKey(s.text.slice(0, at)),
+        // Parenthesised asides ("（其中：办公费 6 万…）") do not move the subject away.
+        context: labelKey(withoutAsides(s.text.slice(0, at))),
         measure: measureOfLabel(label, unit, year, previousLabel),
         quote: s.span,
         where,

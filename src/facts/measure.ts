@@ -12,7 +12,7 @@ export type Measure =
   | "比率";
 
 export const PERCENT_UNITS = new Set(["%"]);
-export const MONEY_UNITS = new Set(["万元", "元", "亿元", "千元"]);
+export const MONEY_UNITS = new Set(["万元", "万", "元", "亿元", "千元"]);
 
 const CHANGE_WORDS = /增加|减少|增长|下降|上升|降低|减支|增支|节约|持平|变动|同比|增幅|降幅/;
 
