@@ -139,7 +139,7 @@ function describe(d: LoadedDoc) {
 
 function renderItem(d: LoadedDoc, it: AnswerItem): string {
   const lines = [`${describe(d)}：${it.label} ${it.value || "（表中该栏为空白，未填数字）"}${it.value ? ` ${it.unit}` : ""}`];
-  if (it.formula) lines.push(`计算：${it.formula}`);
+  if (it.formula) lines.push(`${it.source === "computed" ? "计算" : "换算"}：${it.formula}`);
   lines.push(`原文：「${compactQuote(it.quote)}」`);
   const where = [d.model.file, it.section].filter(Boolean).join(" · ");
   lines.push(`出处：${where}`);
@@ -244,9 +244,21 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   }
   if (u.ranking || (!named && perDoc.length > 1)) return answerMany(perDoc, u, label);
   if (perDoc.length > 1 && perDoc.length > MAX_LISTED) return askWhich(perDoc.map((p) => p.d), label);
+  if (u.wantUnit) for (const p of perDoc) for (const it of p.items) convertUnit(it, u.wantUnit);
   const answers = perDoc.flatMap((p) => p.items);
   const reply = perDoc.map((p) => p.items.map((it) => renderItem(p.d, it)).join("\n⚠ 正文与表格数字不一致，两处原文如下：\n")).join("\n\n");
   return { status: "answered", answers, reply, via: primary?.name ?? "table" };
+}
+
+const SCALE: Record<string, number> = { 元: 1, 千元: 1_000, 万元: 10_000, 万: 10_000, 亿元: 100_000_000 };
+
+/** Converts exactly when the asker wants another unit; the printed figure stays the answer's value. */
+function convertUnit(it: AnswerItem, want: "万元" | "元"): void {
+  const from = SCALE[it.unit];
+  if (!from || it.unit === want || !it.value) return;
+  const printed = new Decimal(it.value.replace(/,/g, ""));
+  const converted = printed.mul(from).div(SCALE[want]!);
+  it.formula = `${it.value} ${it.unit} = ${printed.toFixed()} × ${from} ÷ ${SCALE[want]} = ${converted.toFixed()} ${want}`;
 }
 
 function labelFor(f: Fact, label: string, measure: Measure): string {

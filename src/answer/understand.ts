@@ -21,6 +21,8 @@ export interface Understanding {
   ranking: "max" | "min" | "list" | null;
   /** 基本支出加项目支出 */
   sum: boolean;
+  /** "多少万元" / "多少元": the unit the asker wants the figure converted to. */
+  wantUnit: "万元" | "元" | null;
 }
 
 const QUESTION_WORDS =
@@ -63,6 +65,7 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   residual = labelKey(
     residual
       .replace(/(部门|单位)(预算|决算)(表)?/g, "")
+      .replace(/亿元|万元|千元|元/g, "")
       .replace(/(20)?\d\d\s*年度?/g, "")
       .replace(QUESTION_WORDS, ""),
   );
@@ -70,6 +73,7 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   if (/最多|最高|最大|排名第一|哪.{0,3}(个|家).{0,12}(多|高|大)/.test(text)) ranking = "max";
   else if (/最少|最低|最小|哪.{0,3}(个|家).{0,12}(少|低|小)/.test(text)) ranking = "min";
   else if (/各单位|各部门|每个单位|每个部门|所有单位|所有部门|各个单位|分别是多少/.test(text)) ranking = "list";
+  const wantUnit = /(多少|几)万元|以万元|按万元|换算成万元|折合.{0,2}万元/.test(text) ? "万元" : /(多少|几)元|以元|按元|换算成元|折合.{0,2}元/.test(text) ? "元" : null;
   const sum = /[加和与及、+].{1,20}(一共|合计|总共|加起来|之和|共计|总和)|加上|\+/.test(text) && hits.length >= 2;
-  return { text, year, measure, stage, intents: hits.map((h) => h.intent), triggers: hits.map((h) => h.trigger), code, residual, ranking, sum };
+  return { text, year, measure, stage, wantUnit, intents: hits.map((h) => h.intent), triggers: hits.map((h) => h.trigger), code, residual, ranking, sum };
 }
