@@ -1,7 +1,7 @@
 // Entry point for the CLI: builds the bot from the validated configuration and runs it.
 import { ConfigError, type AppConfig } from "../config/env.js";
 import { logger as rootLogger, type Logger } from "../config/logger.js";
-import { openEngine, type Engine, type IngestReport } from "../engine/index.js";
+import { openFromConfig, type Engine, type IngestReport } from "../engine/index.js";
 import { createBot } from "./bot.js";
 import { startPolling, startWebhook, type RunningBot } from "./run.js";
 
@@ -28,13 +28,7 @@ export async function startBotFromConfig(
   let current = engine;
   const reopen =
     options.reopenEngine ??
-    (() =>
-      openEngine({
-        docsDir: config.DOCS_DIR,
-        indexDir: config.INDEX_DIR,
-        intentsDir: config.INTENTS_DIR,
-        rebuild: true,
-      }));
+    (() => openFromConfig(config, { rebuild: true }));
   const app = createBot({
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),

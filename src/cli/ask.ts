@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { loadConfig } from "../config/env.js";
 import { logger } from "../config/logger.js";
-import { openEngine } from "../engine/index.js";
+import { openFromConfig } from "../engine/index.js";
 
 const QuestionLine = z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string() });
 
@@ -13,12 +13,7 @@ async function main() {
     options: { jsonl: { type: "boolean", default: false }, docs: { type: "string" }, rebuild: { type: "boolean", default: false } },
   });
   const config = loadConfig();
-  const { engine } = await openEngine({
-    docsDir: values.docs ?? config.DOCS_DIR,
-    indexDir: config.INDEX_DIR,
-    intentsDir: config.INTENTS_DIR,
-    rebuild: values.rebuild,
-  });
+  const { engine } = await openFromConfig(config, { docsDir: values.docs, rebuild: values.rebuild });
   if (values.jsonl) {
     // One JSON line per question on stdout, nothing else (the evaluation contract).
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/env.js";
 import { logger } from "../config/logger.js";
-import { openEngine, type IngestReport } from "../engine/index.js";
+import { openFromConfig, type IngestReport } from "../engine/index.js";
 
 /** Readable per-document report: what the product understood of each disclosure. */
 export function formatReport(report: IngestReport): string {
@@ -26,12 +26,7 @@ async function main() {
     options: { docs: { type: "string" }, json: { type: "boolean", default: false }, rebuild: { type: "boolean", default: false } },
   });
   const config = loadConfig();
-  const { report } = await openEngine({
-    docsDir: values.docs ?? config.DOCS_DIR,
-    indexDir: config.INDEX_DIR,
-    intentsDir: config.INTENTS_DIR,
-    rebuild: values.rebuild,
-  });
+  const { report } = await openFromConfig(config, { docsDir: values.docs, rebuild: values.rebuild });
   if (values.json) {
     const documents = report.documents.map((d) => ({
       doc: d.doc,

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { loadConfig, ConfigError } from "../config/env.js";
 import { logger } from "../config/logger.js";
-import { openEngine, type Engine } from "../engine/index.js";
+import { openFromConfig, type Engine } from "../engine/index.js";
 import { startBotFromConfig } from "../bot/index.js";
 
 /** Without a Telegram token: a chat in the terminal over the documents folder. */
@@ -32,7 +32,7 @@ async function terminalChat(engine: Engine) {
 
 async function main() {
   const config = loadConfig();
-  const { engine, report } = await openEngine({ docsDir: config.DOCS_DIR, indexDir: config.INDEX_DIR, intentsDir: config.INTENTS_DIR });
+  const { engine, report } = await openFromConfig(config);
   for (const f of report.failed) logger.warn({ file: f.file, reason: f.reason }, "document not loaded");
   if (config.TELEGRAM_BOT_TOKEN) {
     const running = await startBotFromConfig(config, engine);

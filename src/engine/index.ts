@@ -31,4 +31,4 @@ export interface OpenOptions {
   rebuild?: boolean;
 }
 
-export { openEngine } from "./open.js";
+export { openEngine, openFromConfig } from "./open.js";

@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import type { AppConfig } from "../config/env.js";
 import { existsSync } from "node:fs";
 import { logger } from "../config/logger.js";
 import { docIdOf, fileHash, ingestFile, listDocuments, type DocModel } from "../ingest/index.js";
@@ -96,4 +97,14 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     },
   };
   return { engine, report };
+}
+
+/** Opens the engine on the configured folders; `docsDir` (a CLI flag) overrides DOCS_DIR. */
+export function openFromConfig(config: AppConfig, overrides: { docsDir?: string; rebuild?: boolean } = {}) {
+  return openEngine({
+    docsDir: overrides.docsDir ?? config.DOCS_DIR,
+    indexDir: config.INDEX_DIR,
+    intentsDir: config.INTENTS_DIR,
+    rebuild: overrides.rebuild,
+  });
 }
