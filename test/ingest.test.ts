@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
 import { compact, ingestBytes, ingestFile, listDocuments, type DocModel } from "../src/ingest/index.js";
@@ -168,5 +170,33 @@ describe("edge cases on made-up documents", () => {
   it("keeps the original text untouched", () => {
     const raw = readFileSync("seeds/004_3ebdb615035bedba.txt", "utf8");
     expect(seeds["004"]!.text).toBe(raw);
+  });
+});
+
+describe("sidecar metadata", () => {
+  it("adds aliases and overrides fields; a change in the sidecar rebuilds the model", async () => {
+    const { openEngine } = await import("../src/engine/index.js");
+    const { tempDocs } = await import("./helpers/docs.js");
+    const { writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { docsDir, indexDir } = tempDocs({
+      "k.txt": "某某县某某局2022年度部门决算\n一、说明\n2022年度机关运行经费支出 3.5 万元。\n",
+      "k.meta.json": JSON.stringify({ aliases: ["县某局"], kind: "单位决算" }),
+    });
+    let { engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    expect(engine.documents()[0]).toMatchObject({ kind: "单位决算", unit: "某某县某某局" });
+    expect(engine.documents()[0]!.aliases).toContain("县某局");
+    expect(engine.ask("县某局机关运行经费").answers[0]?.value).toBe("3.5");
+    writeFileSync(join(docsDir, "k.meta.json"), JSON.stringify({ year: 2021 }));
+    ({ engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
+    expect(engine.documents()[0]!.year).toBe(2021);
+  });
+  it("an invalid sidecar is reported as a warning and ignored", () => {
+    const dir = mkdtempSync(join(tmpdir(), "side-"));
+    writeFileSync(join(dir, "d.txt"), "某某县某某局2022年度部门决算\n2022年度收入合计 1 万元。\n");
+    writeFileSync(join(dir, "d.meta.json"), '{"year": "last"}');
+    const o = ingestFile(join(dir, "d.txt"));
+    expect(o.ok && o.model.meta.year).toBe(2022);
+    expect(o.ok && o.model.warnings.join()).toMatch(/ignored d\.meta\.json/);
   });
 });
