@@ -13,8 +13,10 @@ import { understand, type Understanding } from "./understand.js";
 
 export interface LoadedDoc {
   model: DocModel;
-  facts: Fact[];
-  search: AnyOrama;
+  /** Figures of the document (computed on first use). */
+  readonly facts: Fact[];
+  /** The document's full-text index (loaded or built on first use). */
+  search(): AnyOrama;
 }
 
 export interface Corpus {
@@ -512,7 +514,7 @@ function explainMissing(candidates: LoadedDoc[], intent: Intent | undefined, u: 
 function fulltext(candidates: LoadedDoc[], u: Understanding): AnswerResult {
   const query = u.residual || u.text;
   const hits: Array<{ d: LoadedDoc; ref: string; kind: string; score: number }> = [];
-  for (const d of candidates) for (const h of searchPassages(d.search, query, 2)) hits.push({ d, ...h });
+  for (const d of candidates) for (const h of searchPassages(d.search(), query, 2)) hits.push({ d, ...h });
   hits.sort((a, b) => b.score - a.score);
   const top = hits.slice(0, 3);
   if (!top.length) return notFound(`没有找到与“${query}”相关的内容。可以问：收支总计、三公经费、机关运行经费、基本支出、某个科目（如“基本工资”）等。`, "fulltext");

@@ -3,7 +3,8 @@ import type { AppConfig } from "../config/env.js";
 import { existsSync } from "node:fs";
 import { logger } from "../config/logger.js";
 import { docIdOf, fileHash, ingestFile, listDocuments, type DocModel } from "../ingest/index.js";
-import { sentenceFacts, tableFacts } from "../facts/extract.js";
+import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
+import type { AnyOrama } from "@orama/orama";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, loadSearchIndex, saveSearchIndex } from "../search/fulltext.js";
 import { addUserWords } from "../search/tokenizer.js";
@@ -32,6 +33,37 @@ export function summarize(model: DocModel): IngestReport["documents"][number] {
   };
 }
 
+/**
+ * A document ready to answer from. Its facts and its full-text index are made on first use, so
+ * start-up only reads the models: a large corpus starts at once and pays per document it touches.
+ */
+function loadedDoc(model: DocModel, built: AnyOrama | null, store: IndexStore): LoadedDoc {
+  let facts: Fact[] | null = null;
+  let search = built;
+  return {
+    model,
+    get facts() {
+      facts ??= [...sentenceFacts(model), ...tableFacts(model)];
+      return facts;
+    },
+    search() {
+      if (search) return search;
+      const raw = store.loadSearch(model.id, model.hash);
+      if (raw) search = loadSearchIndex(raw);
+      else {
+        logger.warn({ doc: model.id }, "search index missing or corrupt: rebuilding it");
+        search = buildSearchIndex(model);
+        try {
+          store.saveSearch(model, saveSearchIndex(search));
+        } catch (err) {
+          logger.error({ doc: model.id, err: (err as Error).message }, "could not persist the search index");
+        }
+      }
+      return search;
+    },
+  };
+}
+
 /** Loads the documents of a folder (from the persisted index when current) and returns an engine. */
 export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; report: IngestReport }> {
   const intents = loadIntents(opts.intentsDir);
@@ -44,21 +76,17 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
   for (const path of listDocuments(opts.docsDir)) {
     const id = docIdOf(path);
     let model: DocModel | null = null;
-    let search = null;
+    let built: AnyOrama | null = null;
     if (!opts.rebuild) {
       try {
         const cached = store.loadModel(id, fileHash(path));
-        if ("model" in cached) {
-          model = cached.model;
-          search = loadSearchIndex(cached.search);
-        } else if (cached.reason !== "not built yet") {
-          logger.warn({ doc: id, reason: cached.reason }, "rebuilding document index");
-        }
+        if ("model" in cached) model = cached.model;
+        else if (cached.reason !== "not built yet") logger.warn({ doc: id, reason: cached.reason }, "rebuilding document index");
       } catch (err) {
         logger.warn({ doc: id, err: (err as Error).message }, "rebuilding document index");
       }
     }
-    if (!model || !search) {
+    if (!model) {
       const outcome = ingestFile(path);
       if (!outcome.ok) {
         report.failed.push({ file: basename(path), reason: outcome.reason });
@@ -66,16 +94,16 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
         continue;
       }
       model = outcome.model;
-      search = buildSearchIndex(model);
+      built = buildSearchIndex(model);
       try {
-        store.save(model, saveSearchIndex(search));
+        store.save(model, saveSearchIndex(built));
       } catch (err) {
         logger.error({ doc: id, err: (err as Error).message }, "could not persist the index; answering from memory");
       }
     }
     ids.add(id);
     addUserWords([model.meta.unit ?? "", ...model.meta.aliases]);
-    docs.push({ model, facts: [...sentenceFacts(model), ...tableFacts(model)], search });
+    docs.push(loadedDoc(model, built, store));
     report.documents.push(summarize(model));
   }
   store.prune(ids);
