@@ -17,6 +17,8 @@ export interface LoadedDoc {
   readonly facts: Fact[];
   /** The document's full-text index (loaded or built on first use). */
   search(): AnyOrama;
+  /** Whether the document's words contain `term` (memoised): skips documents before scoring facts. */
+  mentions(term: string): boolean;
 }
 
 export interface Corpus {
@@ -75,6 +77,7 @@ function findFigures(
 ): Found[] {
   const final = isFinalDoc(d);
   const found: Found[] = [];
+  if (!code && !terms.some((t) => d.mentions(t))) return found;
   for (const f of d.facts) {
     if (code) {
       if (f.code !== code) continue;

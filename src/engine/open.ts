@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import type { AppConfig } from "../config/env.js";
 import { existsSync } from "node:fs";
 import { logger } from "../config/logger.js";
-import { docIdOf, fileHash, ingestFile, listDocuments, type DocModel } from "../ingest/index.js";
+import { docIdOf, fileHash, ingestFile, labelKey, listDocuments, type DocModel } from "../ingest/index.js";
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import type { AnyOrama } from "@orama/orama";
 import { loadIntents } from "../intents/index.js";
@@ -40,8 +40,20 @@ export function summarize(model: DocModel): IngestReport["documents"][number] {
 function loadedDoc(model: DocModel, built: AnyOrama | null, store: IndexStore): LoadedDoc {
   let facts: Fact[] | null = null;
   let search = built;
+  let words: string | null = null;
+  const mentioned = new Map<string, boolean>();
   return {
     model,
+    mentions(term: string) {
+      let hit = mentioned.get(term);
+      if (hit === undefined) {
+        // Label keys of sentences and table rows: the same normalisation facts are matched with.
+        words ??= [...model.sentences.map((x) => labelKey(x.text)), ...model.tables.flatMap((t) => [labelKey(t.title), ...t.rows.map((r) => labelKey(r.label))])].join("\n");
+        hit = words.includes(term);
+        if (mentioned.size < 10_000) mentioned.set(term, hit);
+      }
+      return hit;
+    },
     get facts() {
       facts ??= [...sentenceFacts(model), ...tableFacts(model)];
       return facts;
