@@ -114,7 +114,8 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
       }
     }
     ids.add(id);
-    addUserWords([model.meta.unit ?? "", ...model.meta.aliases]);
+    // Unit names and 科目 names (rows with a subject code) stay whole in jieba's segmentation.
+    addUserWords([model.meta.unit ?? "", ...model.meta.aliases, ...model.tables.flatMap((t) => t.rows.filter((r) => r.code).map((r) => labelKey(r.label)))]);
     docs.push(loadedDoc(model, built, store));
     report.documents.push(summarize(model));
   }

@@ -1,14 +1,15 @@
 import * as jieba from "nodejs-jieba";
 
-let userWordsLoaded = false;
+const userWords = new Set<string>();
 
 /** Adds domain words (intent terms, unit names, 科目 names) so jieba keeps them whole. */
 export function addUserWords(words: Iterable<string>): void {
-  for (const w of words) if (w && w.length >= 2 && w.length <= 30) jieba.insertWord(w);
-  userWordsLoaded = true;
+  for (const w of words) {
+    if (!w || w.length < 2 || w.length > 30 || userWords.has(w)) continue;
+    userWords.add(w);
+    jieba.insertWord(w);
+  }
 }
-
-export const hasUserWords = () => userWordsLoaded;
 
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { ingestFile } from "../src/ingest/index.js";
+import { buildSearchIndex, loadSearchIndex, saveSearchIndex, searchPassages } from "../src/search/fulltext.js";
+import { addUserWords, tokenize } from "../src/search/tokenizer.js";
+
+describe("jieba tokenizer", () => {
+  it("keeps numbers whole, drops punctuation, returns unique tokens", () => {
+    const tokens = tokenize("2022年度收、支总计均为701.63万元，收支总计增长。");
+    expect(tokens).toContain("701.63");
+    expect(tokens).not.toContain("，");
+    expect(new Set(tokens).size).toBe(tokens.length);
+  });
+  it("keeps user words (intent terms, 科目 names) whole", () => {
+    addUserWords(["机关运行经费"]);
+    expect(tokenize("本部门机关运行经费支出9.39万元")).toContain("机关运行经费");
+  });
+});
+
+describe("Orama full-text index per document", () => {
+  const outcome = ingestFile("seeds/004_3ebdb615035bedba.txt");
+  if (!outcome.ok) throw new Error(outcome.reason);
+  const model = outcome.model;
+
+  it("finds the passage about a word no intent covers", () => {
+    const hits = searchPassages(buildSearchIndex(model), "万人助万企", 3);
+    expect(hits.length).toBeGreaterThan(0);
+    const s = model.sentences[Number(hits[0]!.ref)];
+    expect(s?.text ?? "").toContain("万人助万企");
+  });
+  it("a saved index loads back with the jieba tokenizer and gives the same hits", () => {
+    const db = buildSearchIndex(model);
+    const restored = loadSearchIndex(JSON.parse(JSON.stringify(saveSearchIndex(db))));
+    expect(searchPassages(restored, "公务接待费", 3)).toEqual(searchPassages(db, "公务接待费", 3));
+  });
+  it("returns nothing for a query without words", () => {
+    expect(searchPassages(buildSearchIndex(model), "，。！", 3)).toEqual([]);
+  });
+});
