@@ -11,16 +11,58 @@ export const anyPlaneChar = fc
   .map((cp) => (cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp)));
 
 export const BUDGET_WORDS = [
-  "科学技术支出", "合计", "万元", "元", "三公经费", "“三公”经费", "公务接待费", "公务用车运行维护费",
-  "收入总计", "支出总计", "一、", "（一）", "1.", "表", "单位：万元", "本年支出", "决算数", "预算数",
-  "行政运行", "2060101", "206", "20601", "栏次", "小计", "年初结转和结余", "一般公共预算财政拨款",
-  "基本支出", "项目支出", "部门预算收支总表", "公开01表", "2022年", "２０２３年度", "较上年增加",
-  "增长", "%", "％", "曾都区科经局", "焦作市", "武冈市", "山海关区", "是多少", "？", "。", "，", "：",
+  "科学技术支出",
+  "合计",
+  "万元",
+  "元",
+  "三公经费",
+  "“三公”经费",
+  "公务接待费",
+  "公务用车运行维护费",
+  "收入总计",
+  "支出总计",
+  "一、",
+  "（一）",
+  "1.",
+  "表",
+  "单位：万元",
+  "本年支出",
+  "决算数",
+  "预算数",
+  "行政运行",
+  "2060101",
+  "206",
+  "20601",
+  "栏次",
+  "小计",
+  "年初结转和结余",
+  "一般公共预算财政拨款",
+  "基本支出",
+  "项目支出",
+  "部门预算收支总表",
+  "公开01表",
+  "2022年",
+  "２０２３年度",
+  "较上年增加",
+  "增长",
+  "%",
+  "％",
+  "曾都区科经局",
+  "焦作市",
+  "武冈市",
+  "山海关区",
+  "是多少",
+  "？",
+  "。",
+  "，",
+  "：",
 ];
 
 const FULL_WIDTH: Record<string, string> = { ",": "，", ".": "．" };
 export const toFullWidth = (s: string) =>
-  s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)).replace(/[,.]/g, (c) => FULL_WIDTH[c]!);
+  s
+    .replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))
+    .replace(/[,.]/g, (c) => FULL_WIDTH[c]!);
 
 const group = (int: string, sep: string) => int.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
 
@@ -50,9 +92,18 @@ const bracket = fc.constantFrom("(", ")", "（", "）", "【", "】", "《", "�
 /** Text that looks like an extracted disclosure: words, figures, whitespace and stray brackets. */
 export const budgetLikeText = (maxTokens = 400) =>
   fc
-    .array(fc.oneof({ arbitrary: fc.constantFrom(...BUDGET_WORDS), weight: 4 }, { arbitrary: amount, weight: 3 }, { arbitrary: whitespace, weight: 3 }, cjkChar, bracket), {
-      maxLength: maxTokens,
-    })
+    .array(
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...BUDGET_WORDS), weight: 4 },
+        { arbitrary: amount, weight: 3 },
+        { arbitrary: whitespace, weight: 3 },
+        cjkChar,
+        bracket,
+      ),
+      {
+        maxLength: maxTokens,
+      },
+    )
     .map((parts) => parts.join(""));
 
 export const randomChinese = (maxLength = 300) => fc.string({ unit: cjkChar, maxLength });
@@ -67,7 +118,10 @@ export const nestedBrackets = fc
     inner: fc.constantFrom("三公经费", "科学技术支出是多少", "2022年", "1,234.56", ""),
     balanced: fc.boolean(),
   })
-  .map(({ depth, pair, inner, balanced }) => pair[0]!.repeat(depth) + inner + (balanced ? pair[1]!.repeat(depth) : ""));
+  .map(
+    ({ depth, pair, inner, balanced }) =>
+      pair[0]!.repeat(depth) + inner + (balanced ? pair[1]!.repeat(depth) : ""),
+  );
 
 /** Characters that carry no meaning for a budget question: symbols, emoji, controls, other scripts. */
 export const meaninglessNoise = fc
@@ -78,7 +132,12 @@ export const meaninglessNoise = fc
  * either space-separated on one line or one tab-prefixed cell per line. */
 export const tableLikeText = fc
   .record({
-    title: fc.constantFrom("部门预算收支总表", "收入支出决算总表", "一般公共预算财政拨款“三公”经费支出决算表", "公开01表"),
+    title: fc.constantFrom(
+      "部门预算收支总表",
+      "收入支出决算总表",
+      "一般公共预算财政拨款“三公”经费支出决算表",
+      "公开01表",
+    ),
     tabs: fc.boolean(),
     rows: fc.array(
       fc.record({
@@ -93,7 +152,9 @@ export const tableLikeText = fc
   .map(({ title, tabs, rows, noise }) => {
     const head = `${title}\n单位：万元${noise}\n`;
     const body = rows.map((r) =>
-      tabs ? [r.code, r.label, ...r.amounts].map((c) => `\t${c}\n`).join("") + "\n" : `${[r.code, r.label, ...r.amounts].filter(Boolean).join(" ")}\n`,
+      tabs
+        ? [r.code, r.label, ...r.amounts].map((c) => `\t${c}\n`).join("") + "\n"
+        : `${[r.code, r.label, ...r.amounts].filter(Boolean).join(" ")}\n`,
     );
     return head + body.join("");
   });

@@ -7,7 +7,15 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnswerResult } from "../../src/answer/types.js";
 import { openEngine, type Engine } from "../../src/engine/index.js";
-import { amount, budgetLikeText, everyPlaneText, meaninglessNoise, nestedBrackets, randomChinese, toFullWidth } from "./arbitraries.js";
+import {
+  amount,
+  budgetLikeText,
+  everyPlaneText,
+  meaninglessNoise,
+  nestedBrackets,
+  randomChinese,
+  toFullWidth,
+} from "./arbitraries.js";
 
 const SEEDS = path.resolve("seeds");
 const INTENTS = path.resolve("intents");
@@ -64,9 +72,12 @@ describe("engine.ask on hostile questions", () => {
     );
   });
 
-  it("every Unicode plane, lone surrogates included", () => {
+  it("every Unicode plane, lone surrogates included, and random bytes read as text", () => {
+    const randomBytesAsText = fc
+      .tuple(fc.uint8Array({ maxLength: 600 }), fc.constantFrom<BufferEncoding>("utf8", "latin1", "utf16le"))
+      .map(([bytes, enc]) => Buffer.from(bytes).toString(enc));
     fc.assert(
-      fc.property(everyPlaneText(200), (q) => {
+      fc.property(fc.oneof(everyPlaneText(200), randomBytesAsText), (q) => {
         askChecked(q, FAST);
       }),
       { numRuns: 150 },
@@ -84,7 +95,11 @@ describe("engine.ask on hostile questions", () => {
 
   it("numbers with thousands separators and full-width digits", () => {
     const question = fc
-      .tuple(fc.constantFrom("曾都区科经局", "焦作市城乡一体化示范区工业和信息化局", "武冈市", "", "２０２２年"), amount, fc.constantFrom("三公经费", "科学技术支出", "收入总计", "是多少", ""))
+      .tuple(
+        fc.constantFrom("曾都区科经局", "焦作市城乡一体化示范区工业和信息化局", "武冈市", "", "２０２２年"),
+        amount,
+        fc.constantFrom("三公经费", "科学技术支出", "收入总计", "是多少", ""),
+      )
       .map(([unit, figure, topic]) => `${unit}${topic}${figure}${topic ? "" : "是哪一项"}`);
     fc.assert(
       fc.property(question, (q) => {
@@ -118,11 +133,29 @@ describe("engine.ask on hostile questions", () => {
     for (const q of huge) askChecked(q, LONG);
   });
 
+  it("passage() with any document id and span", () => {
+    const span = fc.tuple(fc.integer({ min: -10, max: 200_000 }), fc.integer({ min: -10, max: 200_000 }));
+    const id = fc.oneof(fc.constantFrom(...docText.keys()), fc.string());
+    const odd = fc.constantFrom(NaN, Infinity, -Infinity, 1.5, Number.MAX_SAFE_INTEGER);
+    fc.assert(
+      fc.property(id, fc.oneof(span, fc.tuple(odd, odd)), (doc, [a, b]) => {
+        const passage = engine.passage(doc, [a, b]);
+        expect(passage === null || typeof passage === "string").toBe(true);
+        if (!docText.has(doc)) expect(passage).toBeNull();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("restricting to unknown or odd document ids", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom(...docText.keys())), { maxLength: 4 }), budgetLikeText(10), (docs, q) => {
-        askChecked(q, FAST, docs);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.constantFrom(...docText.keys())), { maxLength: 4 }),
+        budgetLikeText(10),
+        (docs, q) => {
+          askChecked(q, FAST, docs);
+        },
+      ),
       { numRuns: 80 },
     );
   });

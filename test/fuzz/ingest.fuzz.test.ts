@@ -8,7 +8,13 @@ import { describe, expect, it } from "vitest";
 import { decodeDocument } from "../../src/ingest/decode.js";
 import { ingestBytes, type DocModel } from "../../src/ingest/index.js";
 import { halfWidth } from "../../src/ingest/normalize.js";
-import { budgetLikeText, everyPlaneText, nestedBrackets, randomChinese, tableLikeText } from "./arbitraries.js";
+import {
+  budgetLikeText,
+  everyPlaneText,
+  nestedBrackets,
+  randomChinese,
+  tableLikeText,
+} from "./arbitraries.js";
 
 const SEEDS = path.resolve("seeds");
 const seedTexts = readdirSync(SEEDS)
@@ -34,7 +40,11 @@ function checkModel(model: DocModel): void {
       for (const cell of row.cells) {
         expect(inBounds(cell.span)).toBe(true);
         if (cell.value === null) continue;
-        const printed = [...text.slice(cell.span[0], cell.span[1])].map(halfWidth).join("").replace(/[\s,%]/g, "").replace("−", "-");
+        const printed = [...text.slice(cell.span[0], cell.span[1])]
+          .map(halfWidth)
+          .join("")
+          .replace(/[\s,%]/g, "")
+          .replace("−", "-");
         expect(printed, `cell "${cell.text}" value ${cell.value}`).toBe(cell.value);
       }
     }
@@ -66,12 +76,22 @@ describe("decodeDocument on arbitrary bytes", () => {
     const encoders: Array<[string, (s: string) => Uint8Array]> = [
       ["utf8", utf8],
       ["utf8+bom", (s) => utf8(`\ufeff${s}`)],
-      ["utf16le+bom", (s) => new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(s, "utf16le")]))],
-      ["utf16be+bom", (s) => new Uint8Array(Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(s, "utf16be")]))],
+      [
+        "utf16le+bom",
+        (s) => new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(s, "utf16le")])),
+      ],
+      [
+        "utf16be+bom",
+        (s) => new Uint8Array(Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(s, "utf16be")])),
+      ],
       ["gb18030", (s) => new Uint8Array(iconv.encode(s, "gb18030"))],
     ];
     const excerpt = fc
-      .record({ doc: fc.integer({ min: 0, max: seedTexts.length - 1 }), at: fc.nat(), len: fc.integer({ min: 300, max: 3000 }) })
+      .record({
+        doc: fc.integer({ min: 0, max: seedTexts.length - 1 }),
+        at: fc.nat(),
+        len: fc.integer({ min: 300, max: 3000 }),
+      })
       .map(({ doc, at, len }) => {
         const text = seedTexts[doc]!;
         const start = at % Math.max(1, text.length - len);
@@ -90,12 +110,16 @@ describe("decodeDocument on arbitrary bytes", () => {
 
   it("never decodes a truncated UTF-8 file as another encoding", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: seedTexts.length - 1 }), fc.integer({ min: 50, max: 20000 }), (doc, cut) => {
-        const bytes = utf8(seedTexts[doc]!).subarray(0, cut);
-        const decoded = decodeDocument(bytes);
-        expect(decoded.ok).toBe(true);
-        if (decoded.ok) expect(decoded.encoding).toMatch(/^UTF-8/);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: seedTexts.length - 1 }),
+        fc.integer({ min: 50, max: 20000 }),
+        (doc, cut) => {
+          const bytes = utf8(seedTexts[doc]!).subarray(0, cut);
+          const decoded = decodeDocument(bytes);
+          expect(decoded.ok).toBe(true);
+          if (decoded.ok) expect(decoded.encoding).toMatch(/^UTF-8/);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -103,7 +127,10 @@ describe("decodeDocument on arbitrary bytes", () => {
   it("handles text from every Unicode plane, lone surrogates included", () => {
     fc.assert(
       fc.property(everyPlaneText(500), fc.constantFrom("utf8", "utf16le"), (text, enc) => {
-        const bytes = enc === "utf8" ? utf8(text) : new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, "utf16le")]));
+        const bytes =
+          enc === "utf8"
+            ? utf8(text)
+            : new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, "utf16le")]));
         decodeDocument(bytes); // must not throw
       }),
       { numRuns: 200 },
@@ -121,13 +148,17 @@ describe("ingestBytes on hostile documents", () => {
 
   it("random Chinese text and every Unicode plane", () => {
     fc.assert(
-      fc.property(fc.oneof(randomChinese(2000), everyPlaneText(1000)), (text) => ingestChecked(utf8(text), 2000)),
+      fc.property(fc.oneof(randomChinese(2000), everyPlaneText(1000)), (text) =>
+        ingestChecked(utf8(text), 2000),
+      ),
       { numRuns: 150 },
     );
   });
 
   it("budget-like text with tables, thousands separators and full-width digits", () => {
-    const doc = fc.array(fc.oneof(tableLikeText, budgetLikeText(200)), { minLength: 1, maxLength: 6 }).map((parts) => parts.join("\n"));
+    const doc = fc
+      .array(fc.oneof(tableLikeText, budgetLikeText(200)), { minLength: 1, maxLength: 6 })
+      .map((parts) => parts.join("\n"));
     fc.assert(
       fc.property(doc, (text) => ingestChecked(utf8(text), 2000)),
       { numRuns: 200 },
@@ -137,7 +168,12 @@ describe("ingestBytes on hostile documents", () => {
   it("deep brackets and very long lines", () => {
     const doc = fc.oneof(
       nestedBrackets,
-      fc.constantFrom("科学技术支出 1,234.56 ".repeat(20000), "（".repeat(100000), "1".repeat(200000), `表\n${"\t1\n".repeat(30000)}`),
+      fc.constantFrom(
+        "科学技术支出 1,234.56 ".repeat(20000),
+        "（".repeat(100000),
+        "1".repeat(200000),
+        `表\n${"\t1\n".repeat(30000)}`,
+      ),
     );
     fc.assert(
       fc.property(doc, (text) => ingestChecked(utf8(text), 10000)),
