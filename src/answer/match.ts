@@ -31,6 +31,8 @@ export function termScore(fact: Fact, term: string): number | null {
     if (own.length > 4) return null;
     const after = fact.context.slice(fact.context.lastIndexOf(term) + term.length);
     if (leftover(after).length > 12) return null;
+    // "公务用车购置及运行费": the term is only part of a compound name.
+    if (/^[及和与][\u4e00-\u9fa5]/.test(after)) return null;
     // A bare measure word ("，支出决算为") reads almost as well as the metric itself.
     return own.length === 0 ? 8 : 6 - own.length * 0.5;
   }

@@ -162,7 +162,6 @@ function toCell(t: Token, column: string | null): Cell {
 
 function buildRows(entries: Entry[], names: string[], hasRowNumbers: boolean, title: string): Row[] {
   const rows: Row[] = [];
-  const perRow = new Map<Entry, number>();
   for (const e of entries) {
     const all = [...e.code, ...e.label, ...e.values];
     if (!all.length) continue;
@@ -181,13 +180,22 @@ function buildRows(entries: Entry[], names: string[], hasRowNumbers: boolean, ti
       }
     }
     const template = !e.label.length ? columnTemplateFor(title, values.length) : null;
-    const group = perRow.get(e) ?? 0;
     let cols: Array<string | null>;
+    const chunk = names.slice(0, values.length);
+    // Column groups side by side repeat their header ("项目 预算数 | 项目 预算数").
+    const repeated =
+      values.length > 0 &&
+      names.length > values.length &&
+      names.length % values.length === 0 &&
+      names.every((n, i) => n === chunk[i % values.length]);
     if (template) cols = template;
     else if (names.length === values.length) cols = names;
-    else if (values.length > 0 && names.length % values.length === 0 && names.length > values.length) {
-      cols = names.slice(group * values.length, group * values.length + values.length);
-    } else cols = values.map((_, i) => (i === 0 ? (names[0] ?? null) : null));
+    else if (repeated) cols = chunk;
+    else {
+      // Header and figures do not line up: name only a first column that is clearly the amount.
+      const first = names[0] && /合计|总计|小计|金额|决算数|预算数/.test(names[0]) ? names[0] : null;
+      cols = values.map((_, i) => (i === 0 ? first : null));
+    }
     values.forEach((v, i) => cells.push(toCell(v, cols[i] ?? null)));
     const first = all[0]!;
     const last = all[all.length - 1]!;
