@@ -6,6 +6,7 @@ import type { Fact } from "../facts/extract.js";
 import { MONEY_UNITS, type Measure } from "../facts/measure.js";
 import type { Intent } from "../intents/index.js";
 import { searchPassages } from "../search/fulltext.js";
+import { tokenize } from "../search/tokenizer.js";
 import { regionForms, resolveDepartments } from "./departments.js";
 import { measureScore, termScore, unitFits } from "./match.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
@@ -26,6 +27,13 @@ export interface Corpus {
   byId: Map<string, LoadedDoc>;
   intents: Intent[];
   newestYear: number | null;
+  /** Every unit name, alias and place form, longest first: stripped from questions. */
+  names: string[];
+}
+
+export function namesOf(docs: LoadedDoc[]): string[] {
+  const all = docs.flatMap((d) => [d.model.meta.unit ?? "", ...d.model.meta.aliases, ...regionForms(d.model.meta.region)]);
+  return [...new Set(all)].filter(Boolean).sort((a, b) => b.length - a.length);
 }
 
 /** Most documents listed one by one before the answer asks which department is meant. */
@@ -166,8 +174,7 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   if (options.docs?.length) docs = docs.filter((d) => options.docs!.includes(d.model.id));
   if (!docs.length) return notFound("目前没有载入任何公开文件。");
 
-  const allNames = docs.flatMap((d) => [d.model.meta.unit ?? "", ...d.model.meta.aliases, ...regionForms(d.model.meta.region)]);
-  const u = understand(trimmed, corpus.intents, corpus.newestYear, [...new Set(allNames)].sort((a, b) => b.length - a.length));
+  const u = understand(trimmed, corpus.intents, corpus.newestYear, corpus.names);
   const resolution = options.docs?.length ? { named: docs.map((d) => ({ id: d.model.id, meta: d.model.meta })), unknownMention: null } : resolveDepartments(u.text, docs.map((d) => ({ id: d.model.id, meta: d.model.meta })));
   if (!resolution.named.length && resolution.unknownMention && !u.ranking) {
     return notFound(`没有找到“${resolution.unknownMention}”的公开文件。已载入：${docs.map(describe).join("；")}。`);
@@ -340,13 +347,17 @@ function answerMany(perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }>, u: Und
   return { status: "answered", answers, reply: [header, ...lines].join("\n"), via: "multi" };
 }
 
+/** Most choices offered when asking which department is meant. */
+const MAX_CHOICES = 12;
+
 function askWhich(docs: LoadedDoc[], label: string): AnswerResult {
-  const choices = docs.map((d) => ({ doc: d.model.id, label: describe(d) }));
+  const choices = docs.slice(0, MAX_CHOICES).map((d) => ({ doc: d.model.id, label: describe(d) }));
+  const more = docs.length > MAX_CHOICES ? `\n……还有 ${docs.length - MAX_CHOICES} 个，请在问题里写明单位名称。` : "";
   return {
     status: "ambiguous",
     answers: [],
     choices,
-    reply: `有 ${docs.length} 个单位的文件都有“${label}”，请问是哪一个？\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n")}`,
+    reply: `有 ${docs.length} 个单位的文件都有“${label}”，请问是哪一个？\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n")}${more}`,
   };
 }
 
@@ -513,9 +524,23 @@ function explainMissing(candidates: LoadedDoc[], intent: Intent | undefined, u: 
   return notFound(parts.join("\n"), intent?.name, { reason } as Partial<AnswerResult>);
 }
 
+const MAX_FULLTEXT_DOCS = 20;
+
 /** Fallback: the best matching passages, quoted, saying what was matched. */
-function fulltext(candidates: LoadedDoc[], u: Understanding): AnswerResult {
+function fulltext(all: LoadedDoc[], u: Understanding): AnswerResult {
   const query = u.residual || u.text;
+  // Many documents: search only those whose words hold the query's words (memoised check),
+  // so one question does not load and search every document's index.
+  let candidates = all;
+  if (all.length > MAX_FULLTEXT_DOCS) {
+    const words = tokenize(query).filter((t) => t.length >= 2);
+    candidates = all
+      .map((d) => ({ d, n: words.filter((w) => d.mentions(w)).length }))
+      .filter((x) => x.n > 0)
+      .sort((a, b) => b.n - a.n)
+      .slice(0, MAX_FULLTEXT_DOCS)
+      .map((x) => x.d);
+  }
   const hits: Array<{ d: LoadedDoc; ref: string; kind: string; score: number }> = [];
   for (const d of candidates) for (const h of searchPassages(d.search(), query, 2)) hits.push({ d, ...h });
   hits.sort((a, b) => b.score - a.score);

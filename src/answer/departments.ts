@@ -34,7 +34,12 @@ export function isSubsequence(short: string, long: string): boolean {
 function departmentScore(q: string, doc: DocRef): number {
   const { meta } = doc;
   const names = [meta.unit, ...meta.aliases].filter((n): n is string => !!n);
-  if (names.some((n) => n.length >= 4 && q.includes(n))) return 100;
+  // The longest name found decides; an alias that dropped the leading place ranks lower.
+  const unitHit = meta.unit && meta.unit.length >= 4 && q.includes(meta.unit) ? 100.5 + meta.unit.length : 0;
+  const alias = meta.aliases.filter((n) => n.length >= 4 && q.includes(n)).sort((a, b) => b.length - a.length)[0];
+  const placeLost = alias && meta.region && !regionForms(meta.region).some((r) => r.length >= 2 && alias.startsWith(r));
+  const aliasHit = alias ? (placeLost ? 60 : 100) + alias.length : 0;
+  if (unitHit || aliasHit) return Math.max(unitHit, aliasHit);
   const regions = regionForms(meta.region);
   let score = 0;
   for (const r of regions) if (r.length >= 2 && q.includes(r)) score = Math.max(score, 10 + r.length);
@@ -67,7 +72,8 @@ export function resolveDepartments(q: string, docs: DocRef[]): DepartmentResolut
   const scored = docs.map((d) => ({ d, s: departmentScore(q, d) })).filter((x) => x.s > 0);
   if (scored.length) {
     const top = Math.max(...scored.map((x) => x.s));
-    return { named: scored.filter((x) => x.s >= top - 1e-9 || x.s >= 100).map((x) => x.d), unknownMention: null };
+    // Within a point: the same name as one document's unit and another's alias (两份同一单位的文件).
+    return { named: scored.filter((x) => x.s >= top - 1).map((x) => x.d), unknownMention: null };
   }
   const mention = [...q.matchAll(ORG_MENTION)].map((m) => m[0]).find((m) => m.length >= 4 && !/^(哪个|各|每个|所有|全部|本|该)/.test(m));
   return { named: [], unknownMention: mention ?? null };

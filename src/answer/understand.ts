@@ -59,9 +59,9 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   let residual = text;
   // Department mentions ("焦作示范区工信局"): any org name that starts with a known place or name.
   for (const m of text.match(/[\u4e00-\u9fa5]{1,20}?(局|部门|委员会|委|办公室|中心)/g) ?? []) {
-    if (namesToStrip.some((n) => n.length >= 2 && m.startsWith(n))) residual = residual.split(m).join("");
+    if (namesToStrip.some((n) => n.length >= 2 && m.startsWith(n) && text.includes(n))) residual = residual.split(m).join("");
   }
-  for (const n of namesToStrip) if (n) residual = residual.split(n).join("");
+  for (const n of namesToStrip) if (n && residual.includes(n)) residual = residual.split(n).join("");
   residual = labelKey(
     residual
       .replace(/(部门|单位)(预算|决算)(表)?/g, "")

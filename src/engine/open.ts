@@ -8,7 +8,7 @@ import type { AnyOrama } from "@orama/orama";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, loadSearchIndex, saveSearchIndex } from "../search/fulltext.js";
 import { addUserWords } from "../search/tokenizer.js";
-import { answerQuestion, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
+import { answerQuestion, namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
 import { IndexStore } from "../store/index-store.js";
 import type { Engine, IngestReport, OpenOptions } from "./index.js";
 
@@ -126,6 +126,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     byId: new Map(docs.map((d) => [d.model.id, d])),
     intents,
     newestYear: years.length ? Math.max(...years) : null,
+    names: namesOf(docs),
   };
   const generation = `${Date.now().toString(36)}-${docs.length}`;
   const engine: Engine = {
