@@ -20,6 +20,8 @@ export interface LoadedDoc {
   search(): AnyOrama;
   /** Whether the document's words contain `term` (memoised): skips documents before scoring facts. */
   mentions(term: string): boolean;
+  /** Facts whose label or sentence holds `term` (memoised: an inverted index built as questions come). */
+  factsFor(term: string): Fact[];
 }
 
 export interface Corpus {
@@ -86,7 +88,8 @@ function findFigures(
   const final = isFinalDoc(d);
   const found: Found[] = [];
   if (!code && !terms.some((t) => d.mentions(t))) return found;
-  for (const f of d.facts) {
+  const pool = code ? d.facts : [...new Set(terms.flatMap((t) => d.factsFor(t)))];
+  for (const f of pool) {
     if (code) {
       if (f.code !== code) continue;
     } else if (!unitFits(f, unit, measure)) continue;

@@ -42,8 +42,19 @@ function loadedDoc(model: DocModel, built: AnyOrama | null, store: IndexStore): 
   let search = built;
   let words: string | null = null;
   const mentioned = new Map<string, boolean>();
+  const byTerm = new Map<string, Fact[]>();
+  const allFacts = () => (facts ??= [...sentenceFacts(model), ...tableFacts(model)]);
   return {
     model,
+    factsFor(term: string) {
+      let list = byTerm.get(term);
+      if (!list) {
+        // termScore only ever matches a term inside the label or the sentence before the figure.
+        list = allFacts().filter((f) => f.label.includes(term) || f.context.includes(term));
+        if (byTerm.size < 2_000) byTerm.set(term, list);
+      }
+      return list;
+    },
     mentions(term: string) {
       let hit = mentioned.get(term);
       if (hit === undefined) {
@@ -55,8 +66,7 @@ function loadedDoc(model: DocModel, built: AnyOrama | null, store: IndexStore): 
       return hit;
     },
     get facts() {
-      facts ??= [...sentenceFacts(model), ...tableFacts(model)];
-      return facts;
+      return allFacts();
     },
     search() {
       if (search) return search;
