@@ -7,6 +7,7 @@ import { MONEY_UNITS, type Measure } from "../facts/measure.js";
 import type { Intent } from "../intents/index.js";
 import { searchPassages } from "../search/fulltext.js";
 import { tokenize } from "../search/tokenizer.js";
+import { logger } from "../config/logger.js";
 import { regionForms, resolveDepartments } from "./departments.js";
 import { measureScore, termScore, unitFits } from "./match.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
@@ -229,7 +230,11 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
   for (const d of candidates) {
     const found = findFigures(d, terms, unit, measure, u.code, u.residual, specific.length, specific.length ? substantive(withoutTrigger) : "");
-    if (process.env.DEBUG_ANSWER) for (const f of found.slice(0, 5)) process.stderr.write(`${d.model.id} ${f.score.toFixed(2)} ${f.fact.value} ${f.fact.unit} ${f.fact.label} | ${f.fact.measure} ${f.fact.source} ${terms.join(",")}\n`);
+    // LOG_LEVEL=debug shows why a figure won: the top candidates with their scores.
+    if (logger.isLevelEnabled("debug")) {
+      const top = found.slice(0, 5).map((f) => ({ score: +f.score.toFixed(2), value: f.fact.value, unit: f.fact.unit, label: f.fact.label, measure: f.fact.measure, source: f.fact.source }));
+      logger.debug({ doc: d.model.id, terms, top }, "candidate figures");
+    }
     const best = found[0];
     if (!best) continue;
     const bestLabel = best.term < specific.length ? `${specific[best.term]}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}` : label;
