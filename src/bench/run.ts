@@ -31,32 +31,35 @@ const TARGETS = {
   rss_mb: 1536,
 };
 
-interface SizeResult {
+/** One corpus size's figures: the serve probe's own, plus build, cold-open and baseline figures. */
+type SizeResult = Pick<
+  ServeProbe,
+  | "cold_start_ms"
+  | "first_answer_ms"
+  | "first_fulltext_ms"
+  | "docs_loaded"
+  | "rss_mb"
+  | "heap_mb"
+  | "serving_rss_mb"
+  | "serving_heap_mb"
+  | "intent"
+  | "fulltext"
+  | "other"
+  | "statuses"
+  | "target_hit_rate"
+> & {
   docs: number;
   corpus_mb: number;
   questions: number;
   build_ms: number;
   build_mb_per_s: number;
   build_peak_rss_mb: number;
-  docs_loaded: number;
   docs_failed: number;
-  cold_start_ms: number;
   cold_open_ms: number;
-  first_answer_ms: number;
-  first_fulltext_ms: number | null;
-  rss_mb: number;
-  heap_mb: number;
-  serving_rss_mb: number;
-  serving_heap_mb: number;
-  intent: LatencySummary;
-  fulltext: LatencySummary;
-  other: LatencySummary;
-  statuses: Record<string, number>;
-  target_hit_rate: number;
   baseline_p50_ms: number | null;
   baseline_p99_ms: number | null;
   jieba_mb_per_s: number;
-}
+};
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
