@@ -1,7 +1,7 @@
 import { Decimal } from "decimal.js";
 import type { AnyOrama } from "@orama/orama";
 import type { DocModel } from "../ingest/index.js";
-import { compact, labelKey } from "../ingest/index.js";
+import { labelKey } from "../ingest/index.js";
 import type { Fact } from "../facts/extract.js";
 import { MONEY_UNITS, type Measure } from "../facts/measure.js";
 import type { Intent } from "../intents/index.js";
@@ -324,16 +324,11 @@ function residualTerms(residual: string): string[] {
 /** The question's words beyond its metric, without generic words ("费用"), for mustMention. */
 const substantive = (s: string) => (GENERIC.test(s) ? "" : s.replace(/费用|经费|资金|金额|情况/g, ""));
 
+/** A money figure in 万元, for comparing documents that print 元 with ones that print 万元. */
 function toWan(item: AnswerItem): Decimal | null {
-  try {
-    const v = new Decimal(item.value.replace(/,/g, ""));
-    if (item.unit === "元") return v.div(10000);
-    if (item.unit === "亿元") return v.mul(10000);
-    if (item.unit === "千元") return v.div(10);
-    return v;
-  } catch {
-    return null;
-  }
+  const scale = SCALE[item.unit];
+  if (!scale || !item.value) return null;
+  return new Decimal(item.value.replace(/,/g, "")).mul(scale).div(SCALE["万元"]!);
 }
 
 function answerMany(perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }>, u: Understanding, label: string): AnswerResult {
@@ -353,6 +348,13 @@ function answerMany(perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }>, u: Und
   const lines = rows.map((r, i) => `${i + 1}. ${describe(r.d)}：${r.first.value} ${r.first.unit}\n   原文：「${compactQuote(r.first.quote)}」`);
   const answers = rows.flatMap((r) => r.items);
   return { status: "answered", answers, reply: [header, ...lines].join("\n"), via: "multi" };
+}
+
+/** A computed figure: the item (quoting its first input) and the reply lines naming every input's source. */
+function computed(d: LoadedDoc, inputs: Fact[], label: string, value: string, unit: string, formula: string, headline: string) {
+  const item: AnswerItem = { ...itemOf(d, inputs[0]!, label), value, unit, source: "computed", formula };
+  const sources = inputs.map((f, i) => `依据${i + 1}：「${compactQuote(quoteOf(d, f.quote))}」`);
+  return { item, reply: [`${describe(d)}：${headline}`, `计算：${formula}`, ...sources].join("\n") };
 }
 
 /** Most choices offered when asking which department is meant. */
@@ -380,9 +382,9 @@ function answerSum(candidates: LoadedDoc[], u: Understanding): AnswerResult {
     if (!fa || !fb || fa.fact.unit !== fb.fact.unit) continue;
     const total = new Decimal(fa.fact.value.replace(/,/g, "")).plus(new Decimal(fb.fact.value.replace(/,/g, "")));
     const formula = `${a!.name} ${fa.fact.value} + ${b!.name} ${fb.fact.value} = ${total.toFixed()} ${fa.fact.unit}`;
-    const item: AnswerItem = { ...itemOf(d, fa.fact, `${a!.name} + ${b!.name}`), value: total.toFixed(), source: "computed", formula };
-    answers.push(item);
-    replies.push(`${describe(d)}：${a!.name} + ${b!.name} = ${total.toFixed()} ${fa.fact.unit}\n计算：${formula}\n依据1：「${compactQuote(quoteOf(d, fa.fact.quote))}」\n依据2：「${compactQuote(quoteOf(d, fb.fact.quote))}」`);
+    const c = computed(d, [fa.fact, fb.fact], `${a!.name} + ${b!.name}`, total.toFixed(), fa.fact.unit, formula, `${a!.name} + ${b!.name} = ${total.toFixed()} ${fa.fact.unit}`);
+    answers.push(c.item);
+    replies.push(c.reply);
   }
   if (!answers.length) return notFound(`文件中没有同时找到“${a!.name}”和“${b!.name}”的数字，无法计算。`);
   return { status: "answered", answers, reply: replies.join("\n\n"), via: "sum" };
@@ -420,8 +422,9 @@ function answerComputedChange(candidates: LoadedDoc[], intent: Intent, u: Unders
       formula = measure === "增长率" ? `(${current.fact.value} − ${base.fact.value}) ÷ ${base.fact.value} × 100% = ${value}%` : `${current.fact.value} ÷ ${base.fact.value} × 100% = ${value}%`;
     }
     const label = `${intent.name} ${MEASURE_WORDS[measure]}（计算）`;
-    answers.push({ ...itemOf(d, current.fact, label), value, unit, source: "computed", formula });
-    replies.push(`${describe(d)}：${label} ${value} ${unit}\n计算：${formula}\n依据1：「${compactQuote(quoteOf(d, current.fact.quote))}」\n依据2：「${compactQuote(quoteOf(d, base.fact.quote))}」`);
+    const c = computed(d, [current.fact, base.fact], label, value, unit, formula, `${label} ${value} ${unit}`);
+    answers.push(c.item);
+    replies.push(c.reply);
   }
   if (!answers.length) return null;
   return { status: "answered", answers, reply: replies.join("\n\n"), via: "computed" };
@@ -445,8 +448,9 @@ function answerBudgetGap(candidates: LoadedDoc[], intent: Intent, u: Understandi
     const shown = (x: Decimal) => x.toFixed(places);
     const formula = `决算数 ${actual.fact.value} − 预算数 ${budget.fact.value} = ${shown(diff)} ${unit}`;
     const word = diff.isNegative() ? `比预算少 ${shown(diff.abs())}` : diff.isZero() ? "与预算持平" : `比预算多 ${shown(diff)}`;
-    answers.push({ ...itemOf(d, actual.fact, `${intent.name} 决算与预算之差`), value: shown(diff), source: "computed", formula });
-    replies.push(`${describe(d)}：${intent.name}决算${word}${diff.isZero() ? "" : ` ${unit}`}\n计算：${formula}\n依据1：「${compactQuote(quoteOf(d, actual.fact.quote))}」\n依据2：「${compactQuote(quoteOf(d, budget.fact.quote))}」`);
+    const c = computed(d, [actual.fact, budget.fact], `${intent.name} 决算与预算之差`, shown(diff), unit, formula, `${intent.name}决算${word}${diff.isZero() ? "" : ` ${unit}`}`);
+    answers.push(c.item);
+    replies.push(c.reply);
   }
   if (!answers.length) return notFound(`文件中没有同时找到“${intent.name}”的预算数和决算数，无法计算差额。`, intent.name);
   return { status: "answered", answers, reply: replies.join("\n\n"), via: "difference" };
@@ -578,7 +582,7 @@ export function passageAround(d: LoadedDoc, span: [number, number]): string {
     const row = table.rows.find((r) => r.span[0] <= span[0] && span[1] <= Math.max(r.span[1], span[1]) && span[0] < r.span[1]);
     const cols = table.columns.length ? `\n栏目：${table.columns.join(" | ")}` : "";
     const rowText = row ? d.model.text.slice(row.span[0], row.span[1]) : d.model.text.slice(span[0], span[1]);
-    return `${[table.number, table.title].filter(Boolean).join(" ")}${table.unit ? `（单位：${table.unit}）` : ""}${cols}\n${compact(rowText) === rowText ? rowText : rowText.replace(/\s+/g, " ").trim()}`;
+    return `${[table.number, table.title].filter(Boolean).join(" ")}${table.unit ? `（单位：${table.unit}）` : ""}${cols}\n${rowText.replace(/\s+/g, " ").trim()}`;
   }
   const idx = d.model.sentences.findIndex((s) => s.span[0] <= span[0] && span[0] < s.span[1]);
   if (idx < 0) return d.model.text.slice(span[0], span[1]);

@@ -1,4 +1,4 @@
-import type { DocMeta } from "../ingest/index.js";
+import { isSubsequence, type DocMeta } from "../ingest/index.js";
 
 export interface DocRef {
   id: string;
@@ -21,13 +21,6 @@ export function regionForms(region: string | null): string[] {
     if (tail) forms.add(tail[0]);
   }
   return [...forms];
-}
-
-/** True when every character of `short` appears in `long` in order (科经局 in 科学技术和经济信息化局). */
-export function isSubsequence(short: string, long: string): boolean {
-  let i = 0;
-  for (const ch of long) if (ch === short[i]) i++;
-  return i === short.length;
 }
 
 /** How strongly a question names a document's department (0 = not at all). */
@@ -58,7 +51,8 @@ function departmentScore(q: string, doc: DocRef): number {
   if (orgHit && score) return score + orgHit;
   // A named org that is not this unit's (another bureau of the same place) is not a match.
   if (score && mentions.length && !orgHit) return 0;
-  return score || (mentions.length ? 0 : 0) || orgHit / 2;
+  // Only an abbreviation, no place: a weak match that any place-qualified match outranks.
+  return score || orgHit / 2;
 }
 
 export interface DepartmentResolution {

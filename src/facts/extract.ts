@@ -1,6 +1,7 @@
 import type { DocModel } from "../ingest/index.js";
 import { labelKey } from "../ingest/index.js";
 import { measureOfLabel, type Measure } from "./measure.js";
+import { templateRowLabel } from "../ingest/table-templates.js";
 
 /** A figure printed in the document, with the words that say what it is. */
 export interface Fact {
@@ -90,7 +91,7 @@ export function tableFacts(model: DocModel): Fact[] {
         // An unlabelled row under a known template: the column path names the figure.
         const label = row.label
           ? labelKey(row.label)
-          : labelKey(t.title.replace(/^.*?(“?三公”?经费).*$/, "$1") + (cell.column ?? "").split(" › ").slice(1).join(""));
+          : labelKey((templateRowLabel(t.title) ?? "") + (cell.column ?? "").split(" › ").slice(1).join(""));
         const column = cell.column;
         const colMeasure: Measure = /决算数|执行数|实际|^决算/.test(column ?? "") ? "决算数" : /预算数|年初预算|全年预算|^预算/.test(column ?? "") ? "预算数" : "value";
         facts.push({

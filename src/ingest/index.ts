@@ -10,7 +10,7 @@ import { DocModel, MODEL_VERSION, MetaSidecar } from "./model.js";
 export type { DocModel, Table, Row, Cell, Sentence, Section, DocMeta } from "./model.js";
 export { DocModel as DocModelSchema } from "./model.js";
 export { decodeDocument } from "./decode.js";
-export { compact, labelKey, normalizeSpan } from "./normalize.js";
+export { compact, isSubsequence, labelKey, normalizeSpan } from "./normalize.js";
 
 /** Document files the product reads (text extracted from PDFs). */
 export const DOC_EXTENSIONS = [".txt", ".text"];
@@ -57,7 +57,7 @@ export function ingestBytes(file: string, bytes: Uint8Array, sidecarRaw = "", si
   if (!decoded.ok) return { ok: false, file, reason: decoded.reason };
   try {
     const structure = buildStructure(decoded.text);
-    const meta = extractMeta(decoded.text, structure.sentences, structure.tables);
+    const meta = extractMeta(decoded.text, structure.tables);
     if (sidecar) {
       Object.assign(meta, { ...sidecar, aliases: [...new Set([...meta.aliases, ...(sidecar.aliases ?? [])])] });
     }

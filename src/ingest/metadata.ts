@@ -1,4 +1,5 @@
-import type { DocKind, DocMeta, Sentence, Table } from "./model.js";
+import type { DocKind, DocMeta, Table } from "./model.js";
+import { isSubsequence } from "./normalize.js";
 import { splitLines } from "./lines.js";
 
 const ORG_SUFFIX = "(?:局|委员会|委|办公室|办|中心|部门|院|馆|站|所|厅|队|会|处|社|团|部)";
@@ -47,13 +48,6 @@ function regionsOf(name: string): string[] {
   return out;
 }
 
-/** True when every character of `short` appears in `long` in order (科经 in 科学技术和经济信息化). */
-const isSubsequence = (short: string, long: string) => {
-  let i = 0;
-  for (const ch of long) if (ch === short[i]) i++;
-  return i === short.length;
-};
-
 const ORG_END = new RegExp(`${ORG_SUFFIX}$`);
 
 /** Short names staff use, derived from the full name and from names the text itself uses. */
@@ -101,7 +95,7 @@ function findKind(head: string, all: string, tables: Table[]): DocKind {
   return "其他";
 }
 
-export function extractMeta(text: string, sentences: Sentence[], tables: Table[]): DocMeta {
+export function extractMeta(text: string, tables: Table[]): DocMeta {
   const lines = splitLines(text).filter((l) => !l.blank);
   // Titles are often hard-wrapped: join the first lines without separators.
   const head = lines.slice(0, 8).map((l) => l.norm).join("");
@@ -118,7 +112,6 @@ export function extractMeta(text: string, sentences: Sentence[], tables: Table[]
   // "反映山海关区科工部门": cut words glued before the place.
   const cleanAliases = region ? [...new Set(aliases.map((a) => (a.includes(region!) ? a.slice(a.indexOf(region!)) : a)))] : aliases;
   const titleLine = lines.slice(0, 3).map((l) => l.norm).join("") || null;
-  void sentences;
   return {
     unit,
     aliases: cleanAliases,

@@ -44,6 +44,13 @@ export function normalizeSpan(original: string, start = 0, end = original.length
   return { text: out.join(""), map };
 }
 
+/** True when every character of `short` appears in `long` in order (科经局 in 科学技术和经济信息化局). */
+export function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
+}
+
 /** Text with all whitespace removed: how quotes are compared (the eval contract does the same). */
 export const compact = (s: string) => s.replace(/\s+/g, "");
 

@@ -12,6 +12,11 @@ const SANGONG_PARTS = [
   "公务接待费",
 ];
 
+/** Name of the metric an unlabelled template row measures ("三公经费"), or null. */
+export function templateRowLabel(title: string): string | null {
+  return /三公/.test(title) ? "三公经费" : null;
+}
+
 export function columnTemplateFor(title: string, valueCount: number): string[] | null {
   if (!/三公/.test(title)) return null;
   if (valueCount === 12) {
