@@ -130,6 +130,17 @@ describe("several departments", () => {
     expect(r.reply).toMatch(/^最多的是/);
     expect(r.answers[0]!.value).toBe("32.44");
   });
+  it("a unit named with its budget code (\"350科技和工信部门\") is that unit; the code is not a subject code", () => {
+    expectFigure("350科技和工信部门收入总计", "003", "998.77");
+  });
+  it("a seven-digit subject code is not read as a year", async () => {
+    const { docsDir, indexDir } = tempDocs({
+      "a.txt": "某某县测试局2022年度部门决算\n支出决算表\n单位：万元\n科目编码\t科目名称\t本年支出合计\n2013101\t行政运行\t12.50\n",
+    });
+    const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const r = e.ask("某某县测试局2013101是多少");
+    expect(r.answers[0]?.value, r.reply).toBe("12.50");
+  });
   it("a department that is not loaded is said so", () => {
     const r = engine.ask("某某市交通运输局2022年三公经费多少");
     expect(r.status).toBe("not_found");

@@ -30,8 +30,10 @@ function departmentScore(q: string, doc: DocRef): number {
   // The longest name found decides; an alias that dropped the leading place ranks lower.
   const unitHit = meta.unit && meta.unit.length >= 4 && q.includes(meta.unit) ? 100.5 + meta.unit.length : 0;
   const alias = meta.aliases.filter((n) => n.length >= 4 && q.includes(n)).sort((a, b) => b.length - a.length)[0];
-  const placeLost = alias && meta.region && !regionForms(meta.region).some((r) => r.length >= 2 && alias.startsWith(r));
-  const aliasHit = alias ? (placeLost ? 60 : 100) + alias.length : 0;
+  // An alias that extends the full name ("350科技和工信部门") is more specific than the name itself.
+  const extendsUnit = alias && meta.unit && alias.includes(meta.unit);
+  const placeLost = alias && !extendsUnit && meta.region && !regionForms(meta.region).some((r) => r.length >= 2 && alias.startsWith(r));
+  const aliasHit = alias ? (placeLost ? 60 : extendsUnit ? 100.5 : 100) + alias.length : 0;
   if (unitHit || aliasHit) return Math.max(unitHit, aliasHit);
   const regions = regionForms(meta.region);
   let score = 0;

@@ -31,7 +31,7 @@ const QUESTION_WORDS =
 export function understand(question: string, intents: Intent[], newestYear: number | null, namesToStrip: string[]): Understanding {
   const text = [...question].map(halfWidth).join("").replace(/\s+/g, "").slice(0, 500);
   let year: number | null = null;
-  const y4 = /(20\d\d)\s*年?/.exec(text);
+  const y4 = /(?<!\d)(20\d\d)(?!\d)\s*年?/.exec(text);
   const y2 = /(?<!\d)(\d\d)年(?!度?\d)/.exec(text);
   if (y4) year = Number(y4[1]);
   else if (y2) year = 2000 + Number(y2[1]);
@@ -55,13 +55,14 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   if (measure === "预算差额") stage = null;
   if (measure === "value" && stage) measure = stage === "决算" ? "决算数" : "预算数";
 
-  const code = /(?<!\d)(\d{7}|\d{5}|\d{3})(?!\d)/.exec(text.replace(/20\d\d年?/g, ""))?.[1] ?? null;
   let residual = text;
   // Department mentions ("焦作示范区工信局"): any org name that starts with a known place or name.
-  for (const m of text.match(/[\u4e00-\u9fa5]{1,20}?(局|部门|委员会|委|办公室|中心)/g) ?? []) {
+  for (const m of text.match(/\d{0,6}[\u4e00-\u9fa5]{1,20}?(局|部门|委员会|委|办公室|中心)/g) ?? []) {
     if (namesToStrip.some((n) => n.length >= 2 && m.startsWith(n) && text.includes(n))) residual = residual.split(m).join("");
   }
   for (const n of namesToStrip) if (n && residual.includes(n)) residual = residual.split(n).join("");
+  // After the names: a unit's budget code ("350科技和工信部门") is not a subject code.
+  const code = /(?<!\d)(\d{7}|\d{5}|\d{3})(?!\d)/.exec(residual.replace(/(?<!\d)20\d\d(?!\d)年?/g, ""))?.[1] ?? null;
   residual = labelKey(
     residual
       .replace(/(部门|单位)(预算|决算)(表)?/g, "")

@@ -111,6 +111,9 @@ export function extractMeta(text: string, tables: Table[]): DocMeta {
   }
   // "反映山海关区科工部门": cut words glued before the place.
   const cleanAliases = region ? [...new Set(aliases.map((a) => (a.includes(region!) ? a.slice(a.indexOf(region!)) : a)))] : aliases;
+  // Tables headed "350科技和工信部门" name the unit with its budget code: staff type it that way too.
+  const coded = unit ? new RegExp(`^(\\d{3,6})${unit}$`, "m").exec(all) : null;
+  if (coded && unit) cleanAliases.push(`${coded[1]}${unit}`);
   const titleLine = lines.slice(0, 3).map((l) => l.norm).join("") || null;
   return {
     unit,

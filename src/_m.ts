@@ -1,0 +1,37 @@
+import { readFileSync } from "node:fs";
+import { create, insertMultiple, save, load } from "@orama/orama";
+import { ingestFile, listDocuments } from "./ingest/index.js";
+import { passagesOf } from "./search/fulltext.js";
+import { tokenize } from "./search/tokenizer.js";
+import { sentenceFacts, tableFacts } from "./facts/extract.js";
+const files = listDocuments(process.argv[2]!).slice(0, 60);
+tokenize("预热");
+const T: Record<string, number> = {};
+const add = (k: string, t0: number) => { T[k] = (T[k] ?? 0) + performance.now() - t0; return performance.now(); };
+let np = 0, bytes = 0, nf = 0;
+for (const f of files) {
+  bytes += readFileSync(f).length;
+  let t = performance.now();
+  const m = (ingestFile(f) as any).model;
+  t = add("ingest", t);
+  const ps = passagesOf(m); np += ps.length;
+  const toks = ps.map(p => tokenize(p.text));
+  t = add("jieba", t);
+  const cache = new Map(ps.map((p, i) => [p.text, toks[i]!]));
+  const mk = () => create({ schema: { kind: "enum", ref: "string", text: "string" }, components: { tokenizer: { language: "chinese", normalizationCache: new Map(), tokenize: (raw: string) => cache.get(raw) ?? tokenize(raw) } } } as any);
+  const db = mk();
+  insertMultiple(db as any, ps as any);
+  t = add("orama insert", t);
+  const raw = save(db as any);
+  t = add("orama save", t);
+  const js = JSON.stringify(raw);
+  t = add("stringify search", t);
+  const mj = JSON.stringify(m);
+  t = add("stringify model", t);
+  const db2 = mk(); load(db2 as any, JSON.parse(js));
+  t = add("orama parse+load", t);
+  nf += sentenceFacts(m).length + tableFacts(m).length;
+  t = add("facts", t);
+  T.searchMB = (T.searchMB ?? 0) + js.length / 1e6; T.modelMB = (T.modelMB ?? 0) + mj.length / 1e6; T.tokJSON = (T.tokJSON ?? 0) + JSON.stringify(toks).length / 1e6;
+}
+console.log({ docs: files.length, MB: bytes / 1e6, passages: np, facts: nf, ...Object.fromEntries(Object.entries(T).map(([k, v]) => [k, +v.toFixed(1)])) });
