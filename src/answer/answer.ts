@@ -1,6 +1,6 @@
 import { Decimal } from "decimal.js";
 import type { AnyOrama } from "@orama/orama";
-import type { DocModel } from "../ingest/index.js";
+import type { DocMeta, DocModel } from "../ingest/index.js";
 import { labelKey } from "../ingest/index.js";
 import type { Fact } from "../facts/extract.js";
 import { MONEY_UNITS, type Measure } from "../facts/measure.js";
@@ -14,7 +14,12 @@ import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
 import { understand, type Understanding } from "./understand.js";
 
 export interface LoadedDoc {
-  model: DocModel;
+  id: string;
+  file: string;
+  /** From the index catalog: resolving departments and years does not read the model. */
+  meta: DocMeta;
+  /** The document model (read on first use). */
+  readonly model: DocModel;
   /** Figures of the document (computed on first use). */
   readonly facts: Fact[];
   /** The document's full-text index (loaded or built on first use). */
@@ -35,7 +40,7 @@ export interface Corpus {
 }
 
 export function namesOf(docs: LoadedDoc[]): string[] {
-  const all = docs.flatMap((d) => [d.model.meta.unit ?? "", ...d.model.meta.aliases, ...regionForms(d.model.meta.region)]);
+  const all = docs.flatMap((d) => [d.meta.unit ?? "", ...d.meta.aliases, ...regionForms(d.meta.region)]);
   return [...new Set(all)].filter(Boolean).sort((a, b) => b.length - a.length);
 }
 
@@ -43,9 +48,9 @@ export function namesOf(docs: LoadedDoc[]): string[] {
 const MAX_LISTED = 8;
 const MAX_QUESTION_CHARS = 500;
 
-const isFinalDoc = (d: LoadedDoc) => /决算|自评/.test(d.model.meta.kind);
+const isFinalDoc = (d: LoadedDoc) => /决算|自评/.test(d.meta.kind);
 const quoteOf = (d: LoadedDoc, span: [number, number]) => d.model.text.slice(span[0], span[1]).trim();
-const deptName = (d: LoadedDoc) => d.model.meta.aliases.find((a) => a.length <= 10) ?? d.model.meta.unit ?? d.model.id;
+const deptName = (d: LoadedDoc) => d.meta.aliases.find((a) => a.length <= 10) ?? d.meta.unit ?? d.id;
 
 const MEASURE_WORDS: Record<Measure, string> = {
   value: "",
@@ -133,9 +138,9 @@ function findFigures(
 }
 
 function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
-  const m = d.model.meta;
+  const m = d.meta;
   return {
-    doc: d.model.id,
+    doc: d.id,
     value: f.value,
     unit: f.unit,
     quote: quoteOf(d, f.quote),
@@ -150,7 +155,7 @@ function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
 }
 
 function describe(d: LoadedDoc) {
-  const m = d.model.meta;
+  const m = d.meta;
   return `${deptName(d)}${m.year ? ` ${m.year}年` : ""}${m.kind !== "其他" ? m.kind : ""}`;
 }
 
@@ -158,7 +163,7 @@ function renderItem(d: LoadedDoc, it: AnswerItem): string {
   const lines = [`${describe(d)}：${it.label} ${it.value || "（表中该栏为空白，未填数字）"}${it.value ? ` ${it.unit}` : ""}`];
   if (it.formula) lines.push(`${it.source === "computed" ? "计算" : "换算"}：${it.formula}`);
   lines.push(`原文：「${compactQuote(it.quote)}」`);
-  const where = [d.model.file, it.section].filter(Boolean).join(" · ");
+  const where = [d.file, it.section].filter(Boolean).join(" · ");
   lines.push(`出处：${where}`);
   return lines.join("\n");
 }
@@ -175,25 +180,25 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   if (!trimmed) return notFound("请输入一个问题，例如：“曾都区科经局2022年三公经费多少”。");
   if (trimmed.length > MAX_QUESTION_CHARS * 4) return notFound(`问题太长了（${trimmed.length} 字），请缩短到 ${MAX_QUESTION_CHARS} 字以内。`);
   let docs = corpus.docs;
-  if (options.docs?.length) docs = docs.filter((d) => options.docs!.includes(d.model.id));
+  if (options.docs?.length) docs = docs.filter((d) => options.docs!.includes(d.id));
   if (!docs.length) return notFound("目前没有载入任何公开文件。");
 
   const u = understand(trimmed, corpus.intents, corpus.newestYear, corpus.names);
-  const resolution = options.docs?.length ? { named: docs.map((d) => ({ id: d.model.id, meta: d.model.meta })), unknownMention: null } : resolveDepartments(u.text, docs.map((d) => ({ id: d.model.id, meta: d.model.meta })));
+  const resolution = options.docs?.length ? { named: docs.map((d) => ({ id: d.id, meta: d.meta })), unknownMention: null } : resolveDepartments(u.text, docs.map((d) => ({ id: d.id, meta: d.meta })));
   if (!resolution.named.length && resolution.unknownMention && !u.ranking) {
     return notFound(`没有找到“${resolution.unknownMention}”的公开文件。已载入：${docs.map(describe).join("；")}。`);
   }
   const named = resolution.named.length > 0;
   let candidates = named ? resolution.named.map((r) => corpus.byId.get(r.id)!).filter(Boolean) : docs;
   if (u.year) {
-    const sameYear = candidates.filter((d) => d.model.meta.year === u.year);
+    const sameYear = candidates.filter((d) => d.meta.year === u.year);
     if (!sameYear.length) {
       const have = candidates.map(describe).join("；");
       return notFound(`没有找到${u.year}年的相关公开文件。${named ? `该单位已载入：${have}。` : ""}`);
     }
     candidates = sameYear;
   } else if (u.stage && candidates.length > 1) {
-    const byStage = candidates.filter((d) => (u.stage === "预算" ? /预算/.test(d.model.meta.kind) : /决算|自评/.test(d.model.meta.kind)));
+    const byStage = candidates.filter((d) => (u.stage === "预算" ? /预算/.test(d.meta.kind) : /决算|自评/.test(d.meta.kind)));
     if (byStage.length) candidates = byStage;
   }
 
@@ -233,7 +238,7 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     // LOG_LEVEL=debug shows why a figure won: the top candidates with their scores.
     if (logger.isLevelEnabled("debug")) {
       const top = found.slice(0, 5).map((f) => ({ score: +f.score.toFixed(2), value: f.fact.value, unit: f.fact.unit, label: f.fact.label, measure: f.fact.measure, source: f.fact.source }));
-      logger.debug({ doc: d.model.id, terms, top }, "candidate figures");
+      logger.debug({ doc: d.id, terms, top }, "candidate figures");
     }
     const best = found[0];
     if (!best) continue;
@@ -361,7 +366,7 @@ function computed(d: LoadedDoc, inputs: Fact[], label: string, value: string, un
 const MAX_CHOICES = 12;
 
 function askWhich(docs: LoadedDoc[], label: string): AnswerResult {
-  const choices = docs.slice(0, MAX_CHOICES).map((d) => ({ doc: d.model.id, label: describe(d) }));
+  const choices = docs.slice(0, MAX_CHOICES).map((d) => ({ doc: d.id, label: describe(d) }));
   const more = docs.length > MAX_CHOICES ? `\n……还有 ${docs.length - MAX_CHOICES} 个，请在问题里写明单位名称。` : "";
   return {
     status: "ambiguous",
@@ -500,8 +505,8 @@ function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): 
     const last = sentences[pick[pick.length - 1]!]!;
     const span: [number, number] = [first.span[0], last.span[1]];
     const quote = quoteOf(d, span);
-    const m = d.model.meta;
-    answers.push({ doc: d.model.id, value: "", unit: "", quote, label: intent.name, department: m.unit, year: m.year, docKind: m.kind, section: first.section >= 0 ? (d.model.sections[first.section]?.path.join(" › ") ?? null) : null, source: "text", span });
+    const m = d.meta;
+    answers.push({ doc: d.id, value: "", unit: "", quote, label: intent.name, department: m.unit, year: m.year, docKind: m.kind, section: first.section >= 0 ? (d.model.sections[first.section]?.path.join(" › ") ?? null) : null, source: "text", span });
     replies.push(`${describe(d)}（${intent.name}）：\n「${compactQuote(quote)}」`);
   }
   if (!answers.length) return notFound(`文件中没有找到相关的${intent.name}说明。`, intent.name);
@@ -563,8 +568,8 @@ function fulltext(all: LoadedDoc[], u: Understanding): AnswerResult {
     return `${describe(h.d)}：「${compactQuote(quoteOf(h.d, span))}」`;
   });
   return notFound(`没有找到能直接回答的数字。与“${query}”最相关的原文：\n${lines.join("\n")}`, "fulltext", {
-    related: top.map((h) => ({ doc: h.d.model.id, quote: quoteOf(h.d, spanOfRef(h.d.model, h.ref)) })),
-  } as Partial<AnswerResult>);
+    related: top.map((h) => ({ doc: h.d.id, quote: quoteOf(h.d, spanOfRef(h.d.model, h.ref)) })),
+  });
 }
 
 function spanOfRef(model: DocModel, ref: string): [number, number] {

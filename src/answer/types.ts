@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { DocKind } from "../ingest/model.js";
 
 /** One figure given in an answer, with everything a reader needs to check it. */
 export const AnswerItem = z.object({
@@ -38,6 +39,8 @@ export const AnswerResult = z.object({
   reply: z.string(),
   /** For `ambiguous`: the documents to pick from. */
   choices: z.array(Choice).optional(),
+  /** Full-text fallback: the passages most related to the question, verbatim (no figure claimed). */
+  related: z.array(z.object({ doc: z.string(), quote: z.string() })).optional(),
   /** How the question was understood: intent name, or "fulltext". */
   via: z.string().optional(),
 });
@@ -55,5 +58,5 @@ export interface DocSummary {
   aliases: string[];
   region: string | null;
   year: number | null;
-  kind: string;
+  kind: DocKind;
 }

@@ -1,17 +1,13 @@
 // Public surface of the answering engine (used by the CLI, the bot and the benchmark).
 import type { AnswerResult, AskOptions, DocSummary } from "../answer/types.js";
+import type { DocReport } from "../ingest/index.js";
 
 export interface IngestReport {
-  documents: Array<
-    DocSummary & {
-      tables: Array<{ title: string; unit: string | null; rows: number; columns: number; present: boolean }>;
-      sections: number;
-      sentences: number;
-      warnings: string[];
-    }
-  >;
+  documents: DocReport[];
   /** Files that could not be read (empty, binary, undecodable…), with the reason. */
   failed: Array<{ file: string; reason: string }>;
+  /** Documents (re)built by this start, worker threads used (0: inline), and how long it took. */
+  built?: { documents: number; threads: number; workerFailures: number; ms: number };
 }
 
 export interface Engine {

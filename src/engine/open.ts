@@ -1,51 +1,73 @@
 import { basename } from "node:path";
-import type { AppConfig } from "../config/env.js";
 import { existsSync } from "node:fs";
-import { logger } from "../config/logger.js";
-import { docIdOf, fileHash, ingestFile, labelKey, listDocuments, type DocModel } from "../ingest/index.js";
-import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import type { AnyOrama } from "@orama/orama";
+import type { AppConfig } from "../config/env.js";
+import { logger } from "../config/logger.js";
+import { MODEL_VERSION, docIdOf, fileHash, labelKey, listDocuments, reportOf, type DocModel } from "../ingest/index.js";
+import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
-import { buildSearchIndex, loadSearchIndex, saveSearchIndex } from "../search/fulltext.js";
+import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
 import { addUserWords } from "../search/tokenizer.js";
 import { answerQuestion, namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
-import { IndexStore } from "../store/index-store.js";
+import { IndexStore, type CatalogEntry } from "../store/index-store.js";
+import { buildDocument, buildDocuments, domainWords, type BuildResult } from "./build.js";
 import type { Engine, IngestReport, OpenOptions } from "./index.js";
 
-export function summarize(model: DocModel): IngestReport["documents"][number] {
-  return {
-    doc: model.id,
-    unit: model.meta.unit,
-    aliases: model.meta.aliases,
-    region: model.meta.region,
-    year: model.meta.year,
-    kind: model.meta.kind,
-    sections: model.sections.length,
-    sentences: model.sentences.length,
-    tables: model.tables.map((t) => ({
-      title: t.number ? `${t.number} ${t.title}` : t.title,
-      unit: t.unit,
-      rows: t.rows.length,
-      columns: t.columns.length,
-      present: t.present,
-    })),
-    warnings: model.warnings,
-  };
+/** A model standing in for a document that became unreadable after start: it answers "not disclosed". */
+function emptyModel(entry: CatalogEntry): DocModel {
+  return { version: MODEL_VERSION, id: entry.id, file: entry.file, hash: entry.hash, encoding: "utf-8", text: "", meta: entry.meta, sections: [], sentences: [], tables: [], warnings: ["document unreadable"] };
+}
+
+/** The persisted documents of one engine: the catalog entries, rewritten when a document is healed. */
+interface Catalog {
+  store: IndexStore;
+  entries: Map<string, CatalogEntry>;
+  save(): void;
 }
 
 /**
- * A document ready to answer from. Its facts and its full-text index are made on first use, so
- * start-up only reads the models: a large corpus starts at once and pays per document it touches.
+ * A document ready to answer from. Start-up reads only its catalog entry; the model, the facts and
+ * the full-text index are read or made on first use, so a large corpus starts at once and pays per
+ * document a question touches. A file found damaged then is rebuilt from the document.
  */
-function loadedDoc(model: DocModel, built: AnyOrama | null, store: IndexStore): LoadedDoc {
+function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: BuildResult & { ok: true }): LoadedDoc {
+  let model: DocModel | null = built?.model ?? null;
+  let tokens: string[][] | null = built?.tokens ?? null;
   let facts: Fact[] | null = null;
-  let search = built;
+  let search: AnyOrama | null = null;
   let words: string | null = null;
   const mentioned = new Map<string, boolean>();
   const byTerm = new Map<string, Fact[]>();
-  const allFacts = () => (facts ??= [...sentenceFacts(model), ...tableFacts(model)]);
+
+  const heal = (reason: string): DocModel => {
+    logger.warn({ doc: entry.id, reason }, "index file unusable: rebuilding the document");
+    const rebuilt = buildDocument(path, catalog.store);
+    if (!rebuilt.ok) {
+      logger.error({ doc: entry.id, reason: rebuilt.reason }, "document unreadable: answering without it");
+      return emptyModel(entry);
+    }
+    tokens = rebuilt.tokens ?? null;
+    if (rebuilt.saved) {
+      catalog.entries.set(entry.id, rebuilt.entry);
+      catalog.save();
+    }
+    return rebuilt.model!;
+  };
+  const getModel = (): DocModel => {
+    if (!model) {
+      const cached = catalog.store.loadModel(entry.id, entry.hash);
+      model = "model" in cached ? cached.model : heal(cached.reason);
+    }
+    return model;
+  };
+  const allFacts = () => (facts ??= [...sentenceFacts(getModel()), ...tableFacts(getModel())]);
   return {
-    model,
+    id: entry.id,
+    file: entry.file,
+    meta: entry.meta,
+    get model() {
+      return getModel();
+    },
     factsFor(term: string) {
       let list = byTerm.get(term);
       if (!list) {
@@ -59,7 +81,8 @@ function loadedDoc(model: DocModel, built: AnyOrama | null, store: IndexStore): 
       let hit = mentioned.get(term);
       if (hit === undefined) {
         // Label keys of sentences and table rows: the same normalisation facts are matched with.
-        words ??= [...model.sentences.map((x) => labelKey(x.text)), ...model.tables.flatMap((t) => [labelKey(t.title), ...t.rows.map((r) => labelKey(r.label))])].join("\n");
+        const m = getModel();
+        words ??= [...m.sentences.map((x) => labelKey(x.text)), ...m.tables.flatMap((t) => [labelKey(t.title), ...t.rows.map((r) => labelKey(r.label))])].join("\n");
         hit = words.includes(term);
         if (mentioned.size < 10_000) mentioned.set(term, hit);
       }
@@ -70,20 +93,47 @@ function loadedDoc(model: DocModel, built: AnyOrama | null, store: IndexStore): 
     },
     search() {
       if (search) return search;
-      const raw = store.loadSearch(model.id, model.hash);
-      if (raw) search = loadSearchIndex(raw);
-      else {
-        logger.warn({ doc: model.id }, "search index missing or corrupt: rebuilding it");
-        search = buildSearchIndex(model);
+      const m = getModel();
+      const passages = passagesOf(m).length;
+      tokens ??= catalog.store.loadTokens(m, passages);
+      if (!tokens) {
+        logger.warn({ doc: entry.id }, "search tokens missing or corrupt: segmenting the document again");
+        tokens = tokenizePassages(passagesOf(m));
         try {
-          store.saveSearch(model, saveSearchIndex(search));
+          const bytes = catalog.store.saveTokens(m, tokens);
+          catalog.entries.set(entry.id, { ...entry, bytes: { ...entry.bytes, search: bytes } });
+          catalog.save();
         } catch (err) {
-          logger.error({ doc: model.id, err: (err as Error).message }, "could not persist the search index");
+          logger.error({ doc: entry.id, err: (err as Error).message }, "could not persist the search tokens");
         }
       }
+      search = buildSearchIndex(m, tokens);
+      tokens = null; // Orama holds them now
       return search;
     },
   };
+}
+
+/** Why a catalog entry cannot be used for the file at `path`, or null when it is current. */
+function staleness(store: IndexStore, entry: CatalogEntry | undefined, hash: string): string | null {
+  if (!entry) return "not built yet";
+  if (entry.hash !== hash) return "document changed";
+  if (!store.filesIntact(entry)) return "index files missing or truncated";
+  return null;
+}
+
+/**
+ * Without a usable catalog (first run after an upgrade, or a damaged catalog), model and token
+ * files that are still current are reused: reading them is much cheaper than ingesting again.
+ */
+function recoverEntry(store: IndexStore, path: string, hash: string): CatalogEntry | null {
+  const cached = store.loadModel(docIdOf(path), hash);
+  if (!("model" in cached)) return null;
+  const model = cached.model;
+  if (!store.loadTokens(model, passagesOf(model).length)) return null;
+  const entry: CatalogEntry = { id: model.id, file: model.file, hash, meta: model.meta, report: reportOf(model), words: domainWords(model), bytes: { model: 1, search: 1 } };
+  const sizes = store.sizesOf(entry.id);
+  return sizes ? { ...entry, bytes: sizes } : null;
 }
 
 /** Loads the documents of a folder (from the persisted index when current) and returns an engine. */
@@ -91,49 +141,70 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
   const intents = loadIntents(opts.intentsDir);
   if (!existsSync(opts.docsDir)) throw new Error(`documents folder not found: ${opts.docsDir}`);
   const store = new IndexStore(opts.indexDir, opts.docsDir);
-  const report: IngestReport = { documents: [], failed: [] };
-  const docs: LoadedDoc[] = [];
-  const ids = new Set<string>();
-  addUserWords(intents.flatMap((i) => [...i.triggers, ...i.terms]));
-  for (const path of listDocuments(opts.docsDir)) {
+  const intentWords = intents.flatMap((i) => [...i.triggers, ...i.terms]);
+  addUserWords(intentWords);
+
+  const read = opts.rebuild ? { reason: "rebuild asked for" } : store.readCatalog();
+  const known = read instanceof Map ? read : new Map<string, CatalogEntry>();
+  if (!(read instanceof Map) && read.reason !== "not built yet" && !opts.rebuild) logger.warn({ reason: read.reason }, "index catalog unusable: checking each document");
+
+  const paths = listDocuments(opts.docsDir);
+  const current = new Map<string, CatalogEntry>();
+  const toBuild: string[] = [];
+  let changed = !(read instanceof Map);
+  for (const path of paths) {
     const id = docIdOf(path);
-    let model: DocModel | null = null;
-    let built: AnyOrama | null = null;
-    if (!opts.rebuild) {
-      try {
-        const cached = store.loadModel(id, fileHash(path));
-        if ("model" in cached) model = cached.model;
-        else if (cached.reason !== "not built yet") logger.warn({ doc: id, reason: cached.reason }, "rebuilding document index");
-      } catch (err) {
-        logger.warn({ doc: id, err: (err as Error).message }, "rebuilding document index");
-      }
+    let hash: string;
+    try {
+      hash = fileHash(path);
+    } catch {
+      toBuild.push(path); // unreadable: building reports why
+      continue;
     }
-    if (!model) {
-      const outcome = ingestFile(path);
-      if (!outcome.ok) {
-        report.failed.push({ file: basename(path), reason: outcome.reason });
-        logger.warn({ file: basename(path), reason: outcome.reason }, "document skipped");
-        continue;
-      }
-      model = outcome.model;
-      built = buildSearchIndex(model);
-      try {
-        store.save(model, saveSearchIndex(built));
-      } catch (err) {
-        logger.error({ doc: id, err: (err as Error).message }, "could not persist the index; answering from memory");
-      }
+    const reason = opts.rebuild ? "rebuild asked for" : staleness(store, known.get(id), hash);
+    const recovered = reason && !opts.rebuild && !(read instanceof Map) ? recoverEntry(store, path, hash) : null;
+    if (!reason || recovered) {
+      current.set(path, recovered ?? known.get(id)!);
+      changed ||= !!recovered;
+      continue;
     }
-    ids.add(id);
-    // Unit names and 科目 names (rows with a subject code) stay whole in jieba's segmentation.
-    addUserWords([model.meta.unit ?? "", ...model.meta.aliases, ...model.tables.flatMap((t) => t.rows.filter((r) => r.code).map((r) => labelKey(r.label)))]);
-    docs.push(loadedDoc(model, built, store));
-    report.documents.push(summarize(model));
+    if (reason !== "not built yet" && reason !== "rebuild asked for") logger.warn({ doc: id, reason }, "rebuilding document index");
+    toBuild.push(path);
   }
-  store.prune(ids);
-  const years = docs.map((d) => d.model.meta.year).filter((y): y is number => y !== null);
+
+  const built = new Map<string, BuildResult>();
+  const start = performance.now();
+  const { results, threads, workerFailures } = await buildDocuments(toBuild, store, { indexDir: opts.indexDir, docsDir: opts.docsDir }, intentWords);
+  toBuild.forEach((p, i) => built.set(p, results[i]!));
+
+  const report: IngestReport = { documents: [], failed: [], built: { documents: toBuild.length, threads, workerFailures, ms: Math.round(performance.now() - start) } };
+  const entries = new Map<string, CatalogEntry>();
+  const catalog: Catalog = { store, entries, save: () => writeCatalog(store, entries) };
+  const docs: LoadedDoc[] = [];
+  for (const path of paths) {
+    const result = built.get(path);
+    if (result && !result.ok) {
+      report.failed.push({ file: basename(path), reason: result.reason });
+      logger.warn({ file: basename(path), reason: result.reason }, "document skipped");
+      continue;
+    }
+    const entry = result?.ok ? result.entry : current.get(path);
+    if (!entry) continue;
+    if (!result || result.saved) entries.set(entry.id, entry);
+    if (result) changed = true;
+    // Unit names and 科目 names stay whole in jieba's segmentation of questions.
+    addUserWords(entry.words);
+    docs.push(loadedDoc(path, entry, catalog, result?.ok ? result : undefined));
+    report.documents.push(entry.report);
+  }
+  changed ||= entries.size !== known.size || [...entries].some(([id, e]) => known.get(id) !== e);
+  if (changed) catalog.save();
+  store.prune(new Set(docs.map((d) => d.id)));
+
+  const years = docs.map((d) => d.meta.year).filter((y): y is number => y !== null);
   const corpus: Corpus = {
     docs,
-    byId: new Map(docs.map((d) => [d.model.id, d])),
+    byId: new Map(docs.map((d) => [d.id, d])),
     intents,
     newestYear: years.length ? Math.max(...years) : null,
     names: namesOf(docs),
@@ -149,6 +220,14 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     },
   };
   return { engine, report };
+}
+
+function writeCatalog(store: IndexStore, entries: Map<string, CatalogEntry>): void {
+  try {
+    store.writeCatalog([...entries.values()]);
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, "could not write the index catalog: the next start checks each document");
+  }
 }
 
 /** Opens the engine on the configured folders; `docsDir` (a CLI flag) overrides DOCS_DIR. */

@@ -8,7 +8,7 @@ import { extractMeta } from "./metadata.js";
 import { DocModel, MODEL_VERSION, MetaSidecar } from "./model.js";
 
 export type { DocModel, Table, Row, Cell, Sentence, Section, DocMeta } from "./model.js";
-export { DocModel as DocModelSchema } from "./model.js";
+export { DocModel as DocModelSchema, DocReport, MODEL_VERSION, reportOf } from "./model.js";
 export { decodeDocument } from "./decode.js";
 export { compact, isSubsequence, labelKey, normalizeSpan } from "./normalize.js";
 

@@ -101,3 +101,41 @@ export const MetaSidecar = z
   .partial()
   .strict();
 export type MetaSidecar = z.infer<typeof MetaSidecar>;
+
+/** What ingestion made of one document: listed by `npm run ingest` and kept in the index catalog. */
+export const DocReport = z.object({
+  doc: z.string(),
+  unit: z.string().nullable(),
+  aliases: z.array(z.string()),
+  region: z.string().nullable(),
+  year: z.number().int().nullable(),
+  kind: DocKind,
+  tables: z.array(
+    z.object({ title: z.string(), unit: z.string().nullable(), rows: z.number().int(), columns: z.number().int(), present: z.boolean() }),
+  ),
+  sections: z.number().int(),
+  sentences: z.number().int(),
+  warnings: z.array(z.string()),
+});
+export type DocReport = z.infer<typeof DocReport>;
+
+export function reportOf(model: DocModel): DocReport {
+  return {
+    doc: model.id,
+    unit: model.meta.unit,
+    aliases: model.meta.aliases,
+    region: model.meta.region,
+    year: model.meta.year,
+    kind: model.meta.kind,
+    sections: model.sections.length,
+    sentences: model.sentences.length,
+    tables: model.tables.map((t) => ({
+      title: t.number ? `${t.number} ${t.title}` : t.title,
+      unit: t.unit,
+      rows: t.rows.length,
+      columns: t.columns.length,
+      present: t.present,
+    })),
+    warnings: model.warnings,
+  };
+}

@@ -1,4 +1,4 @@
-import { create, insertMultiple, load, save, search, type AnyOrama, type RawData } from "@orama/orama";
+import { create, insertMultiple, search, type AnyOrama } from "@orama/orama";
 import type { DocModel } from "../ingest/index.js";
 import { tokenize } from "./tokenizer.js";
 
@@ -10,18 +10,8 @@ export interface Passage {
   text: string;
 }
 
-const schema = { kind: "enum", ref: "string", text: "string" } as const;
-
-function newDb(): AnyOrama {
-  // The persistence plugin's restore() would rebuild the db with the default tokenizer:
-  // create with jieba first, then load() the saved data into it.
-  return create({
-    schema,
-    components: {
-      tokenizer: { language: "chinese", normalizationCache: new Map(), tokenize: (raw: string) => tokenize(raw) },
-    },
-  }) as AnyOrama;
-}
+// Only the text is indexed; kind and ref ride along in the stored document.
+const schema = { text: "string" } as const;
 
 export function passagesOf(model: DocModel): Passage[] {
   const out: Passage[] = model.sentences.map((s, i) => ({ kind: "sentence", ref: String(i), text: s.text }));
@@ -34,18 +24,27 @@ export function passagesOf(model: DocModel): Passage[] {
   return out;
 }
 
-/** Builds one document's index (indexes are per document: small, and filtered before searching). */
-export function buildSearchIndex(model: DocModel): AnyOrama {
-  const db = newDb();
-  insertMultiple(db, passagesOf(model) as never[]);
-  return db;
-}
+/**
+ * Jieba tokens of every passage, in passage order. This is the costly half of indexing (jieba);
+ * it is done once at ingestion and persisted, and the Orama index is filled from it.
+ */
+export const tokenizePassages = (passages: Passage[]): string[][] => passages.map((p) => tokenize(p.text));
 
-export const saveSearchIndex = (db: AnyOrama): RawData => save(db);
-
-export function loadSearchIndex(raw: RawData): AnyOrama {
-  const db = newDb();
-  load(db, raw);
+/**
+ * One document's Orama index (indexes are per document: small, and only the documents holding the
+ * query's words are searched). `tokens` are the passages' persisted tokens; queries go through jieba.
+ */
+export function buildSearchIndex(model: DocModel, tokens?: string[][]): AnyOrama {
+  const passages = passagesOf(model);
+  const known = new Map<string, string[]>();
+  if (tokens && tokens.length === passages.length) passages.forEach((p, i) => known.set(p.text, tokens[i]!));
+  const db = create({
+    schema,
+    components: {
+      tokenizer: { language: "chinese", normalizationCache: new Map(), tokenize: (raw: string) => known.get(raw) ?? tokenize(raw) },
+    },
+  }) as AnyOrama;
+  insertMultiple(db, passages as never[]);
   return db;
 }
 

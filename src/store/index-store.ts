@@ -1,31 +1,58 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import type { RawData } from "@orama/orama";
-import { DocModelSchema, type DocModel } from "../ingest/index.js";
+import { DocModelSchema, DocReport, MODEL_VERSION, type DocModel } from "../ingest/index.js";
+import { DocMeta } from "../ingest/model.js";
 import { writeFileAtomic } from "./atomic.js";
 
 /**
  * Index files are "<sha256 of the JSON>\n<JSON>": valid JSON whose content was altered (a
  * hand edit, a bad copy) is caught at load like a truncated file, and the document is rebuilt.
+ * Returns the number of bytes written.
  */
-function writeChecked(path: string, value: unknown): void {
+function writeChecked(path: string, value: unknown): number {
   const json = JSON.stringify(value);
-  writeFileAtomic(path, `${createHash("sha256").update(json).digest("hex")}\n${json}`);
+  const data = Buffer.from(`${createHash("sha256").update(json).digest("hex")}\n${json}`, "utf8");
+  writeFileAtomic(path, data);
+  return data.length;
 }
 
 function readChecked(path: string): unknown {
-  const raw = readFileSync(path, "utf8");
-  const nl = raw.indexOf("\n");
-  const json = raw.slice(nl + 1);
-  if (nl !== 64 || createHash("sha256").update(json).digest("hex") !== raw.slice(0, nl)) {
+  const raw = readFileSync(path);
+  const nl = raw.indexOf(10);
+  const json = raw.subarray(nl + 1);
+  if (nl !== 64 || createHash("sha256").update(json).digest("hex") !== raw.toString("latin1", 0, nl)) {
     throw new Error("checksum mismatch");
   }
-  return JSON.parse(json);
+  return JSON.parse(json.toString("utf8"));
 }
 
-/** Persisted index of one documents folder: index/<folder key>/. */
+/** One document of the catalog: enough to resolve departments and report, without its model. */
+export const CatalogEntry = z.object({
+  id: z.string(),
+  file: z.string(),
+  hash: z.string(),
+  meta: DocMeta,
+  report: DocReport,
+  /** Names jieba keeps whole when segmenting questions (unit names, 科目 names). */
+  words: z.array(z.string()),
+  /** Sizes of the model and search files as written: a truncated or emptied file shows at open. */
+  bytes: z.object({ model: z.number().int().positive(), search: z.number().int().positive() }),
+});
+export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+const Catalog = z.object({ version: z.literal(MODEL_VERSION), docs: z.array(CatalogEntry) });
+
+/** Jieba tokens of each passage of a document (see search/fulltext.ts), in passage order. */
+const SearchFile = z.object({ hash: z.string(), tokens: z.array(z.array(z.string())) });
+
+const CATALOG = "catalog.json";
+
+/**
+ * Persisted index of one documents folder: index/<folder key>/ holds one catalog (read at start)
+ * and, per document, its model and its passages' tokens (read when a question first needs them).
+ */
 export class IndexStore {
   readonly dir: string;
 
@@ -38,11 +65,42 @@ export class IndexStore {
   private modelPath = (id: string) => join(this.dir, `${id}.model.json`);
   private searchPath = (id: string) => join(this.dir, `${id}.search.json`);
 
-  /** The persisted model of `id` if it is valid and built from content with this hash; else null. */
+  /** The catalog by document id, or the reason it cannot be used (absent, corrupt, older version). */
+  readCatalog(): Map<string, CatalogEntry> | { reason: string } {
+    const path = join(this.dir, CATALOG);
+    if (!existsSync(path)) return { reason: "not built yet" };
+    try {
+      const parsed = Catalog.safeParse(readChecked(path));
+      if (!parsed.success) return { reason: `invalid catalog (${parsed.error.issues[0]?.message})` };
+      return new Map(parsed.data.docs.map((e) => [e.id, e]));
+    } catch (err) {
+      return { reason: `unreadable catalog (${(err as Error).message.slice(0, 80)})` };
+    }
+  }
+
+  writeCatalog(entries: CatalogEntry[]): void {
+    writeChecked(join(this.dir, CATALOG), { version: MODEL_VERSION, docs: entries });
+  }
+
+  /** Whether the document's files are there with the sizes the catalog recorded (a cheap stat). */
+  filesIntact(entry: CatalogEntry): boolean {
+    const sizes = this.sizesOf(entry.id);
+    return !!sizes && sizes.model === entry.bytes.model && sizes.search === entry.bytes.search;
+  }
+
+  /** Sizes of a document's files on disk, or null when one is missing. */
+  sizesOf(id: string): CatalogEntry["bytes"] | null {
+    try {
+      return { model: statSync(this.modelPath(id)).size, search: statSync(this.searchPath(id)).size };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The persisted model of `id` if it is valid and built from content with this hash; else why not. */
   loadModel(id: string, hash: string): { model: DocModel } | { stale: true; reason: string } {
     const mp = this.modelPath(id);
-    const sp = this.searchPath(id);
-    if (!existsSync(mp) || !existsSync(sp)) return { stale: true, reason: "not built yet" };
+    if (!existsSync(mp)) return { stale: true, reason: "not built yet" };
     try {
       const raw = readChecked(mp) as { hash?: unknown };
       if (raw.hash !== hash) return { stale: true, reason: "document changed" };
@@ -54,24 +112,24 @@ export class IndexStore {
     }
   }
 
-  /** The persisted search index of a model (read on first full-text search), or null if unusable. */
-  loadSearch(id: string, hash: string): RawData | null {
+  /** The persisted passage tokens of a model, or null if missing, corrupt or not of this model. */
+  loadTokens(model: DocModel, passages: number): string[][] | null {
     try {
-      const search = SearchFile.parse(readChecked(this.searchPath(id)));
-      return search.hash === hash ? (search.data as RawData) : null;
+      const file = SearchFile.parse(readChecked(this.searchPath(model.id)));
+      return file.hash === model.hash && file.tokens.length === passages ? file.tokens : null;
     } catch {
       return null;
     }
   }
 
-  saveSearch(model: DocModel, search: RawData): void {
-    writeChecked(this.searchPath(model.id), { hash: model.hash, data: search });
+  saveTokens(model: DocModel, tokens: string[][]): number {
+    return writeChecked(this.searchPath(model.id), { hash: model.hash, tokens });
   }
 
-  save(model: DocModel, search: RawData): void {
-    // The search index is written first: a model file only exists with its index beside it.
-    writeChecked(this.searchPath(model.id), { hash: model.hash, data: search });
-    writeChecked(this.modelPath(model.id), model);
+  /** Writes a document's files; the catalog entry records their sizes. */
+  save(model: DocModel, tokens: string[][]): CatalogEntry["bytes"] {
+    const search = this.saveTokens(model, tokens);
+    return { search, model: writeChecked(this.modelPath(model.id), model) };
   }
 
   /** Removes files of documents that are no longer in the folder. */
@@ -82,5 +140,3 @@ export class IndexStore {
     }
   }
 }
-
-const SearchFile = z.object({ hash: z.string(), data: z.unknown() });

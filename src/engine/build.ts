@@ -1,0 +1,110 @@
+// Building a document's index files: ingest → model, jieba → passage tokens, both persisted.
+// Many documents are built in a pool of worker threads (one per core); a few, inline.
+import { availableParallelism } from "node:os";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import { logger } from "../config/logger.js";
+import { ingestFile, labelKey, reportOf, type DocModel } from "../ingest/index.js";
+import { passagesOf, tokenizePassages } from "../search/fulltext.js";
+import { addUserWords } from "../search/tokenizer.js";
+import type { CatalogEntry, IndexStore } from "../store/index-store.js";
+
+export type BuildResult =
+  | {
+      ok: true;
+      entry: CatalogEntry;
+      /** False when the files could not be written: the engine then answers from `model`. */
+      saved: boolean;
+      model?: DocModel;
+      tokens?: string[][];
+    }
+  | { ok: false; file: string; reason: string };
+
+/** Words jieba must keep whole: the unit's names and its 科目 names (rows with a subject code). */
+export function domainWords(model: DocModel): string[] {
+  const subjects = model.tables.flatMap((t) => t.rows.filter((r) => r.code).map((r) => labelKey(r.label)));
+  return [...new Set([model.meta.unit ?? "", ...model.meta.aliases, ...subjects].filter(Boolean))];
+}
+
+/** Ingests one file and writes its model and tokens. Never throws for a bad document. */
+export function buildDocument(path: string, store: IndexStore): BuildResult {
+  const outcome = ingestFile(path);
+  if (!outcome.ok) return { ok: false, file: basename(path), reason: outcome.reason };
+  const model = outcome.model;
+  const words = domainWords(model);
+  addUserWords(words);
+  const tokens = tokenizePassages(passagesOf(model));
+  const entry = (bytes: CatalogEntry["bytes"]): CatalogEntry => ({ id: model.id, file: model.file, hash: model.hash, meta: model.meta, report: reportOf(model), words, bytes });
+  try {
+    return { ok: true, entry: entry(store.save(model, tokens)), saved: true, model, tokens };
+  } catch (err) {
+    logger.error({ doc: model.id, err: (err as Error).message }, "could not persist the index; answering from memory");
+    return { ok: true, entry: entry({ model: 1, search: 1 }), saved: false, model, tokens };
+  }
+}
+
+/**
+ * The module loader flags of this process (tsx's), which workers need to load TypeScript; other
+ * flags (--expose-gc, --inspect…) are refused by Worker. Under vitest there are none: add tsx.
+ */
+function loaderArgs(workerFile: URL): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^--(import|require|loader|experimental-loader)=/.test(a)) out.push(a);
+    else if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(a) && argv[i + 1]) out.push(a, argv[++i]!);
+  }
+  if (workerFile.pathname.endsWith(".ts") && !out.some((a) => a.includes("tsx"))) out.push("--import", "tsx");
+  return out;
+}
+
+/** Fewer documents than this are built inline: starting workers (and jieba in each) costs ~1 s. */
+const POOL_FROM = 24;
+
+export interface WorkerInput {
+  indexDir: string;
+  docsDir: string;
+  userWords: string[];
+}
+
+/**
+ * Builds the files in parallel when there are many. Results come in the order of `paths`; a
+ * document whose worker failed is built again inline, so none is lost to a pool problem.
+ */
+export async function buildDocuments(
+  paths: string[],
+  store: IndexStore,
+  where: Omit<WorkerInput, "userWords">,
+  userWords: string[],
+): Promise<{ results: BuildResult[]; threads: number; workerFailures: number }> {
+  const threads = Math.min(availableParallelism(), Math.floor(paths.length / (POOL_FROM / 2)));
+  if (paths.length < POOL_FROM || threads < 2) return { results: paths.map((p) => buildDocument(p, store)), threads: 0, workerFailures: 0 };
+  const workerFile = new URL(`./build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+  const workerData: WorkerInput = { ...where, userWords };
+  let pool: Piscina;
+  try {
+    pool = new Piscina({ filename: workerFile.href, minThreads: threads, maxThreads: threads, execArgv: loaderArgs(workerFile), workerData });
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "worker threads unavailable: building inline");
+    return { results: paths.map((p) => buildDocument(p, store)), threads: 0, workerFailures: 0 };
+  }
+  logger.info({ documents: paths.length, threads }, "building the index in worker threads");
+  let workerFailures = 0;
+  try {
+    const results = await Promise.all(
+      paths.map((p) =>
+        (pool.run(p) as Promise<BuildResult>).catch((err: unknown) => {
+          // A pool that cannot start fails every task: say so a few times, not a thousand.
+          if (++workerFailures <= 3) logger.warn({ file: basename(p), err: (err as Error).message, worker: fileURLToPath(workerFile) }, "build worker failed: building inline");
+          return buildDocument(p, store);
+        }),
+      ),
+    );
+    return { results, threads, workerFailures };
+  } finally {
+    await pool.destroy();
+  }
+}
+
