@@ -141,6 +141,27 @@ describe("several departments", () => {
     const r = e.ask("某某县测试局2013101是多少");
     expect(r.answers[0]?.value, r.reply).toBe("12.50");
   });
+  it("哪些单位… lists every document that discloses the figure", () => {
+    const r = engine.ask("哪些单位有政府采购预算");
+    expect(r.status, r.reply).toBe("answered");
+    expect(r.answers.map((a) => [a.doc.slice(0, 3), a.value]).sort()).toEqual([
+      ["002", "20"],
+      ["003", "0.00"],
+    ]);
+  });
+  it("a ranking over many documents shows the top rows and counts the rest", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 22; i++) files[`d${i}.txt`] = `第${i}县测试局2022年度部门决算\n一、总体情况\n2022年度机关运行经费支出 ${i + 1}.5 万元。\n`;
+    const { docsDir, indexDir } = tempDocs(files);
+    const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const r = e.ask("哪个单位机关运行经费最多");
+    expect(r.answers[0]?.value).toBe("22.5");
+    expect(r.answers).toHaveLength(20);
+    expect(r.reply).toContain("共 22 个单位");
+    const none = e.ask("公务接待费是多少");
+    expect(none.status).toBe("not_found");
+    expect(none.reply).toContain("其余 14 个文件中也没有找到");
+  });
   it("a department that is not loaded is said so", () => {
     const r = engine.ask("某某市交通运输局2022年三公经费多少");
     expect(r.status).toBe("not_found");

@@ -9,7 +9,7 @@ import { searchPassages } from "../search/fulltext.js";
 import { tokenize } from "../search/tokenizer.js";
 import { logger } from "../config/logger.js";
 import { regionForms, resolveDepartments } from "./departments.js";
-import { measureScore, termScore, unitFits } from "./match.js";
+import { measureScore, termScores, unitFits } from "./match.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
 import { understand, type Understanding } from "./understand.js";
 
@@ -26,8 +26,8 @@ export interface LoadedDoc {
   search(): AnyOrama;
   /** Whether the document's words contain `term` (memoised): skips documents before scoring facts. */
   mentions(term: string): boolean;
-  /** Facts whose label or sentence holds `term` (memoised: an inverted index built as questions come). */
-  factsFor(term: string): Fact[];
+  /** Facts whose label or sentence holds any of `terms` (memoised: an inverted index built as questions come). */
+  factsFor(terms: string[]): Fact[];
 }
 
 export interface Corpus {
@@ -94,7 +94,7 @@ function findFigures(
   const final = isFinalDoc(d);
   const found: Found[] = [];
   if (!code && !terms.some((t) => d.mentions(t))) return found;
-  const pool = code ? d.facts : [...new Set(terms.flatMap((t) => d.factsFor(t)))];
+  const pool = code ? d.facts : d.factsFor(terms);
   for (const f of pool) {
     if (code) {
       if (f.code !== code) continue;
@@ -102,16 +102,18 @@ function findFigures(
     let ts: number | null = code ? 12 : null;
     let termIndex = 0;
     // Earlier terms are the more specific names of the metric.
-    if (!code)
-      terms.forEach((t, i) => {
-        const s = termScore(f, t);
+    if (!code) {
+      const scores = termScores(f, terms);
+      for (let i = 0; i < terms.length; i++) {
+        const s = scores[i]!;
         // The question's own words ("行政运行") outrank the intent's generic terms ("支出合计").
         const penalty = i * 0.25 + (specificCount && i >= specificCount ? 3 : 0);
         if (s !== null && (ts === null || s - penalty > ts)) {
           ts = s - penalty;
           termIndex = i;
         }
-      });
+      }
+    }
     if (ts === null) continue;
     // Matched only by the generic metric: the question's other words must be there too, or
     // "住房保障支出" would be answered with 支出合计.
@@ -232,7 +234,7 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   const measure = u.measure === "value" && primary?.measure ? primary.measure : u.measure;
   const label = `${primary?.name ?? u.residual}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}`;
 
-  const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
+  const withFigures: Array<{ d: LoadedDoc; found: Found[] }> = [];
   for (const d of candidates) {
     const found = findFigures(d, terms, unit, measure, u.code, u.residual, specific.length, specific.length ? substantive(withoutTrigger) : "");
     // LOG_LEVEL=debug shows why a figure won: the top candidates with their scores.
@@ -240,8 +242,14 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
       const top = found.slice(0, 5).map((f) => ({ score: +f.score.toFixed(2), value: f.fact.value, unit: f.fact.unit, label: f.fact.label, measure: f.fact.measure, source: f.fact.source }));
       logger.debug({ doc: d.id, terms, top }, "candidate figures");
     }
-    const best = found[0];
-    if (!best) continue;
+    if (found.length) withFigures.push({ d, found });
+  }
+  // Too many documents and no ranking asked for: ask which one before quoting any.
+  if (!u.ranking && withFigures.length > MAX_LISTED) return askWhich(withFigures.map((p) => p.d), label, primary?.name);
+
+  const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
+  for (const { d, found } of withFigures) {
+    const best = found[0]!;
     const bestLabel = best.term < specific.length ? `${specific[best.term]}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}` : label;
     const items = [itemOf(d, best.fact, labelFor(best.fact, bestLabel, best.fact.measure))];
     // An unqualified question about a 决算 also gets the budget printed beside it, and vice versa.
@@ -268,7 +276,6 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     return explainMissing(candidates, primary, u, label);
   }
   if (u.ranking || (!named && perDoc.length > 1)) return answerMany(perDoc, u, label);
-  if (perDoc.length > 1 && perDoc.length > MAX_LISTED) return askWhich(perDoc.map((p) => p.d), label);
   if (u.wantUnit) for (const p of perDoc) for (const it of p.items) convertUnit(it, u.wantUnit);
   const answers = perDoc.flatMap((p) => p.items);
   const reply = perDoc.map((p) => p.items.map((it) => renderItem(p.d, it)).join("\n⚠ 正文与表格数字不一致，两处原文如下：\n")).join("\n\n");
@@ -336,8 +343,10 @@ function toWan(item: AnswerItem): Decimal | null {
   return new Decimal(item.value.replace(/,/g, "")).mul(scale).div(SCALE["万元"]!);
 }
 
+/** Most rows a ranking or a list shows; the rest is counted. */
+const MAX_RANKED = 20;
+
 function answerMany(perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }>, u: Understanding, label: string): AnswerResult {
-  if (perDoc.length > MAX_LISTED && !u.ranking) return askWhich(perDoc.map((p) => p.d), label);
   let rows = perDoc.map((p) => ({ ...p, first: p.items[0]!, wan: toWan(p.items[0]!) }));
   let header = `${label}（${rows.length} 个单位的文件有此数字）：`;
   if (u.ranking === "max" || u.ranking === "min") {
@@ -350,8 +359,10 @@ function answerMany(perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }>, u: Und
       header = `${u.ranking === "max" ? "最多" : "最少"}的是 ${describe(top.d)}：${top.first.value} ${top.first.unit}。各单位${label}${money ? "（按万元换算比较）" : ""}：`;
     }
   }
-  const lines = rows.map((r, i) => `${i + 1}. ${describe(r.d)}：${r.first.value} ${r.first.unit}\n   原文：「${compactQuote(r.first.quote)}」`);
-  const answers = rows.flatMap((r) => r.items);
+  const shown = rows.slice(0, MAX_RANKED);
+  const lines = shown.map((r, i) => `${i + 1}. ${describe(r.d)}：${r.first.value} ${r.first.unit}\n   原文：「${compactQuote(r.first.quote)}」`);
+  if (rows.length > shown.length) lines.push(`……共 ${rows.length} 个单位，只列出前 ${shown.length} 个；写明地区或年份可以缩小范围。`);
+  const answers = shown.flatMap((r) => r.items);
   return { status: "answered", answers, reply: [header, ...lines].join("\n"), via: "multi" };
 }
 
@@ -365,7 +376,7 @@ function computed(d: LoadedDoc, inputs: Fact[], label: string, value: string, un
 /** Most choices offered when asking which department is meant. */
 const MAX_CHOICES = 12;
 
-function askWhich(docs: LoadedDoc[], label: string): AnswerResult {
+function askWhich(docs: LoadedDoc[], label: string, via?: string): AnswerResult {
   const choices = docs.slice(0, MAX_CHOICES).map((d) => ({ doc: d.id, label: describe(d) }));
   const more = docs.length > MAX_CHOICES ? `\n……还有 ${docs.length - MAX_CHOICES} 个，请在问题里写明单位名称。` : "";
   return {
@@ -373,6 +384,7 @@ function askWhich(docs: LoadedDoc[], label: string): AnswerResult {
     answers: [],
     choices,
     reply: `有 ${docs.length} 个单位的文件都有“${label}”，请问是哪一个？\n${choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n")}${more}`,
+    via,
   };
 }
 
@@ -538,7 +550,8 @@ function explainMissing(candidates: LoadedDoc[], intent: Intent | undefined, u: 
     }
     parts.push(`${describe(d)}：文件没有公开“${label}”。`);
   }
-  return notFound(parts.join("\n"), intent?.name, { reason } as Partial<AnswerResult>);
+  if (candidates.length > MAX_LISTED) parts.push(`其余 ${candidates.length - MAX_LISTED} 个文件中也没有找到“${label}”的数字。`);
+  return notFound(parts.join("\n"), intent?.name, { reason });
 }
 
 const MAX_FULLTEXT_DOCS = 20;

@@ -23,30 +23,57 @@ export function regionForms(region: string | null): string[] {
   return [...forms];
 }
 
+/** The names of one document, prepared once: questions are scored against every document. */
+interface NameProfile {
+  unit: string | null;
+  aliases: string[];
+  /** Region forms of at least two characters. */
+  regions: string[];
+  /** All region forms, stripped from org mentions. */
+  forms: string[];
+  /** Each name with its places removed, for matching abbreviations as subsequences. */
+  cores: string[];
+}
+
+const profiles = new WeakMap<DocMeta, NameProfile>();
+
+function profileOf(meta: DocMeta): NameProfile {
+  let p = profiles.get(meta);
+  if (!p) {
+    const regions = regionForms(meta.region).filter((r) => r.length >= 2);
+    const allForms = regionForms(meta.region);
+    const names = [meta.unit, ...meta.aliases].filter((n): n is string => !!n);
+    const cores = names.map((n) => allForms.reduce((s, r) => s.replace(r, ""), n));
+    p = { unit: meta.unit, aliases: meta.aliases, regions, forms: allForms, cores };
+    profiles.set(meta, p);
+  }
+  return p;
+}
+
+/** Org names the question mentions ("焦作示范区工信局"), found once per question. */
+const orgMentions = (q: string) => [...q.matchAll(ORG_MENTION)].map((m) => m[0]);
+
 /** How strongly a question names a document's department (0 = not at all). */
-function departmentScore(q: string, doc: DocRef): number {
+function departmentScore(q: string, mentions: string[], doc: DocRef): number {
   const { meta } = doc;
-  const names = [meta.unit, ...meta.aliases].filter((n): n is string => !!n);
+  const p = profileOf(meta);
   // The longest name found decides; an alias that dropped the leading place ranks lower.
-  const unitHit = meta.unit && meta.unit.length >= 4 && q.includes(meta.unit) ? 100.5 + meta.unit.length : 0;
-  const alias = meta.aliases.filter((n) => n.length >= 4 && q.includes(n)).sort((a, b) => b.length - a.length)[0];
+  const unitHit = p.unit && p.unit.length >= 4 && q.includes(p.unit) ? 100.5 + p.unit.length : 0;
+  const alias = p.aliases.filter((n) => n.length >= 4 && q.includes(n)).sort((a, b) => b.length - a.length)[0];
   // An alias that extends the full name ("350科技和工信部门") is more specific than the name itself.
-  const extendsUnit = alias && meta.unit && alias.includes(meta.unit);
-  const placeLost = alias && !extendsUnit && meta.region && !regionForms(meta.region).some((r) => r.length >= 2 && alias.startsWith(r));
+  const extendsUnit = alias && p.unit && alias.includes(p.unit);
+  const placeLost = alias && !extendsUnit && meta.region && !p.regions.some((r) => alias.startsWith(r));
   const aliasHit = alias ? (placeLost ? 60 : extendsUnit ? 100.5 : 100) + alias.length : 0;
   if (unitHit || aliasHit) return Math.max(unitHit, aliasHit);
-  const regions = regionForms(meta.region);
   let score = 0;
-  for (const r of regions) if (r.length >= 2 && q.includes(r)) score = Math.max(score, 10 + r.length);
+  for (const r of p.regions) if (q.includes(r)) score = Math.max(score, 10 + r.length);
   // Strip the place from each org mention and compare the rest with the names as a subsequence.
-  const mentions = [...q.matchAll(ORG_MENTION)].map((m) => m[0]);
   let orgHit = 0;
   for (let mention of mentions) {
-    for (const r of regions) mention = mention.replace(r, "");
+    for (const r of p.forms) mention = mention.replace(r, "");
     mention = mention.replace(/^[\d年度的]+/, "");
     if (mention.length < 2) continue;
-    for (const n of names) {
-      const core = regions.reduce((s, r) => s.replace(r, ""), n);
+    for (const core of p.cores) {
       if (core.startsWith(mention[0]!) && isSubsequence(mention, core)) orgHit = Math.max(orgHit, 5 + mention.length);
     }
   }
@@ -65,12 +92,13 @@ export interface DepartmentResolution {
 }
 
 export function resolveDepartments(q: string, docs: DocRef[]): DepartmentResolution {
-  const scored = docs.map((d) => ({ d, s: departmentScore(q, d) })).filter((x) => x.s > 0);
+  const mentions = orgMentions(q);
+  const scored = docs.map((d) => ({ d, s: departmentScore(q, mentions, d) })).filter((x) => x.s > 0);
   if (scored.length) {
     const top = Math.max(...scored.map((x) => x.s));
     // Within a point: the same name as one document's unit and another's alias (两份同一单位的文件).
     return { named: scored.filter((x) => x.s >= top - 1).map((x) => x.d), unknownMention: null };
   }
-  const mention = [...q.matchAll(ORG_MENTION)].map((m) => m[0]).find((m) => m.length >= 4 && !/^(哪个|各|每个|所有|全部|本|该)/.test(m));
+  const mention = mentions.find((m) => m.length >= 4 && !/^(哪个|各|每个|所有|全部|本|该)/.test(m));
   return { named: [], unknownMention: mention ?? null };
 }

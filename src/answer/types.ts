@@ -39,6 +39,8 @@ export const AnswerResult = z.object({
   reply: z.string(),
   /** For `ambiguous`: the documents to pick from. */
   choices: z.array(Choice).optional(),
+  /** For `not_found`: the document states there is none, its table is an unreadable image, or it is silent. */
+  reason: z.enum(["stated_none", "table_unreadable", "not_disclosed"]).optional(),
   /** Full-text fallback: the passages most related to the question, verbatim (no figure claimed). */
   related: z.array(z.object({ doc: z.string(), quote: z.string() })).optional(),
   /** How the question was understood: intent name, or "fulltext". */

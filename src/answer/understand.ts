@@ -26,7 +26,7 @@ export interface Understanding {
 }
 
 const QUESTION_WORDS =
-  /哪个单位|哪个部门|哪家单位|哪一个|哪个|哪家|各单位|各部门|每个单位|每个部门|所有单位|所有部门|各个单位|最多|最高|最大|最少|最低|最小|排名|请问|一共|总共|合计是|是多少钱|是多少|有多少|多少钱|多少|几个|几辆|几人|几|是什么|什么|为多少|为|吗|呢|啊|了|？|\?|。|！|!|，|,|的|是|有|共|情况|金额|数额|数据|数字|年度|同比|比上年|较上年|上年|去年|今年|增长率|增长|增加|减少|下降|变化|占比|比例|比重|预算数|决算数|执行数|(?<!一般公共|政府性基金|国有资本经营)预算|决算|实际|执行|支出了|花了|安排|全年|年初|查一下|查询|告诉我/g;
+  /哪个单位|哪个部门|哪家单位|哪些单位|哪些部门|哪一个|哪个|哪些|哪家|各单位|各部门|每个单位|每个部门|所有单位|所有部门|各个单位|最多|最高|最大|最少|最低|最小|排名|请问|一共|总共|合计是|是多少钱|是多少|有多少|多少钱|多少|几个|几辆|几人|几|是什么|什么|为多少|为|吗|呢|啊|了|？|\?|。|！|!|，|,|的|是|有|共|情况|金额|数额|数据|数字|年度|同比|比上年|较上年|上年|去年|今年|增长率|增长|增加|减少|下降|变化|占比|比例|比重|预算数|决算数|执行数|(?<!一般公共|政府性基金|国有资本经营)预算|决算|实际|执行|支出了|花了|安排|全年|年初|查一下|查询|告诉我/g;
 
 export function understand(question: string, intents: Intent[], newestYear: number | null, namesToStrip: string[]): Understanding {
   const text = [...question].map(halfWidth).join("").replace(/\s+/g, "").slice(0, 500);
@@ -73,7 +73,7 @@ export function understand(question: string, intents: Intent[], newestYear: numb
   let ranking: Understanding["ranking"] = null;
   if (/最多|最高|最大|排名第一|哪.{0,3}(个|家).{0,12}(多|高|大)/.test(text)) ranking = "max";
   else if (/最少|最低|最小|哪.{0,3}(个|家).{0,12}(少|低|小)/.test(text)) ranking = "min";
-  else if (/各单位|各部门|每个单位|每个部门|所有单位|所有部门|各个单位|分别是多少/.test(text)) ranking = "list";
+  else if (/各单位|各部门|每个单位|每个部门|所有单位|所有部门|各个单位|哪些单位|哪些部门|分别是多少/.test(text)) ranking = "list";
   const wantUnit = /(多少|几)万元|以万元|按万元|换算成万元|折合.{0,2}万元/.test(text) ? "万元" : /(多少|几)元|以元|按元|换算成元|折合.{0,2}元/.test(text) ? "元" : null;
   const sum = /[加和与及、+].{1,20}(一共|合计|总共|加起来|之和|共计|总和)|加上|\+/.test(text) && hits.length >= 2;
   return { text, year, measure, stage, wantUnit, intents: hits.map((h) => h.intent), triggers: hits.map((h) => h.trigger), code, residual, ranking, sum };
