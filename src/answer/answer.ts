@@ -9,7 +9,7 @@ import { searchPassages } from "../search/fulltext.js";
 import { tokenize } from "../search/tokenizer.js";
 import { logger } from "../config/logger.js";
 import { regionForms, resolveDepartments } from "./departments.js";
-import { measureScore, termScores, unitFits } from "./match.js";
+import { measureScore, termScore, unitFits } from "./match.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
 import { understand, type Understanding } from "./understand.js";
 
@@ -26,7 +26,7 @@ export interface LoadedDoc {
   search(): AnyOrama;
   /** Whether the document's words contain `term` (memoised): skips documents before scoring facts. */
   mentions(term: string): boolean;
-  /** Facts whose label or sentence holds any of `terms` (memoised: an inverted index built as questions come). */
+  /** Facts whose label or sentence holds any of `terms` (the caller keeps what it needs). */
   factsFor(terms: string[]): Fact[];
 }
 
@@ -81,6 +81,36 @@ function overlap(residual: string, words: string): number {
   return hit / (residual.length - 1);
 }
 
+/** A fact with its termScore for each of a question's terms (null: the term does not name it). */
+interface ScoredFact {
+  fact: Fact;
+  scores: Array<number | null>;
+}
+
+const pools = new WeakMap<LoadedDoc, Map<string, ScoredFact[]>>();
+
+/**
+ * The facts of a document that some term names, each with its term scores. They depend only on
+ * the document and the terms, so they are kept per word set: questions that name no department
+ * score the same terms against every document, and termScore's regular expressions are the cost.
+ */
+function scoredPool(d: LoadedDoc, terms: string[]): ScoredFact[] {
+  let byTerms = pools.get(d);
+  if (!byTerms) pools.set(d, (byTerms = new Map()));
+  const key = terms.join("\u0001");
+  let pool = byTerms.get(key);
+  if (!pool) {
+    pool = [];
+    for (const fact of d.factsFor(terms)) {
+      const scores = terms.map((t) => termScore(fact, t));
+      if (scores.some((x) => x !== null)) pool.push({ fact, scores });
+    }
+    if (byTerms.size >= 500) byTerms.clear(); // bounded: new word sets keep coming
+    byTerms.set(key, pool);
+  }
+  return pool;
+}
+
 function findFigures(
   d: LoadedDoc,
   terms: string[],
@@ -94,8 +124,8 @@ function findFigures(
   const final = isFinalDoc(d);
   const found: Found[] = [];
   if (!code && !terms.some((t) => d.mentions(t))) return found;
-  const pool = code ? d.facts : d.factsFor(terms);
-  for (const f of pool) {
+  const pool = code ? d.facts.map((fact) => ({ fact, scores: [] })) : scoredPool(d, terms);
+  for (const { fact: f, scores } of pool) {
     if (code) {
       if (f.code !== code) continue;
     } else if (!unitFits(f, unit, measure)) continue;
@@ -103,7 +133,6 @@ function findFigures(
     let termIndex = 0;
     // Earlier terms are the more specific names of the metric.
     if (!code) {
-      const scores = termScores(f, terms);
       for (let i = 0; i < terms.length; i++) {
         const s = scores[i]!;
         // The question's own words ("行政运行") outrank the intent's generic terms ("支出合计").
@@ -117,14 +146,14 @@ function findFigures(
     if (ts === null) continue;
     // Matched only by the generic metric: the question's other words must be there too, or
     // "住房保障支出" would be answered with 支出合计.
-    if (mustMention && termIndex >= specificCount && overlap(mustMention, f.label + f.context + (f.table ?? "") + labelKey(f.where)) < 0.34) continue;
+    if (mustMention && termIndex >= specificCount && overlap(mustMention, f.label + f.context + (f.table ?? "") + f.whereKey) < 0.34) continue;
     let measureOf = f.measure;
     // A table's first figure column is the row's amount (合计 / 预算数 / 决算数 by document kind).
-    if (f.source === "table" && measureOf === "value" && (f.colIndex ?? 0) > 0 && !residual.includes(labelKey(f.column ?? "-"))) measureOf = "比率";
+    if (f.source === "table" && measureOf === "value" && (f.colIndex ?? 0) > 0 && !residual.includes(f.columnKey)) measureOf = "比率";
     const ms = measureScore(measure, measureOf, final);
     if (ms === null) continue;
     // A column the question names ("项目支出") is read even when it is not the first one.
-    const namedColumn = f.source === "table" && !!f.column && f.column.length >= 2 && residual.includes(labelKey(f.column));
+    const namedColumn = f.source === "table" && !!f.column && f.column.length >= 2 && residual.includes(f.columnKey);
     const colPenalty = f.source === "table" && !namedColumn ? (f.colIndex ?? 0) * 0.6 : namedColumn ? -3 : 0;
     if (f.value === "" && !namedColumn) continue;
     found.push({ fact: f, term: termIndex, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 2 * overlap(residual, f.source === "text" ? f.context : f.label + (f.table ?? "")) });

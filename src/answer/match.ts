@@ -12,24 +12,6 @@ const CONNECTORS =
 
 const leftover = (s: string) => s.replace(CONNECTORS, "").replace(/[^\u4e00-\u9fa5A-Za-z]/g, "");
 
-const scored = new WeakMap<Fact, Map<string, number | null>>();
-
-/**
- * termScore of each term, remembered per fact and term: a question naming no department scores
- * the same terms against every document's facts, and the regular expressions are the costly part.
- */
-export function termScores(fact: Fact, terms: string[]): Array<number | null> {
-  let byTerm = scored.get(fact);
-  if (!byTerm) scored.set(fact, (byTerm = new Map()));
-  const out: Array<number | null> = [];
-  for (const term of terms) {
-    let s = byTerm.get(term);
-    if (s === undefined) byTerm.set(term, (s = termScore(fact, term)));
-    out.push(s);
-  }
-  return out;
-}
-
 /** How well a fact's label states `term` (higher is better), or null when it is another metric. */
 export function termScore(fact: Fact, term: string): number | null {
   // "X占Y的Z%": Y after 占 is the denominator, not the metric the share belongs to.

@@ -37,7 +37,6 @@ function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: 
   let search: AnyOrama | null = null;
   let words: string | null = null;
   const mentioned = new Map<string, boolean>();
-  const byTerms = new Map<string, Fact[]>();
 
   const heal = (reason: string): DocModel => {
     logger.warn({ doc: entry.id, reason }, "index file unusable: rebuilding the document");
@@ -69,15 +68,8 @@ function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: 
       return getModel();
     },
     factsFor(terms: string[]) {
-      const key = terms.join("\u0001");
-      let list = byTerms.get(key);
-      if (!list) {
-        // termScore only ever matches a term inside the label or the sentence before the figure.
-        list = allFacts().filter((f) => terms.some((t) => f.label.includes(t) || f.context.includes(t)));
-        if (byTerms.size >= 2_000) byTerms.clear(); // bounded: questions bring new word sets forever
-        byTerms.set(key, list);
-      }
-      return list;
+      // termScore only ever matches a term inside the label or the sentence before the figure.
+      return allFacts().filter((f) => terms.some((t) => f.label.includes(t) || f.context.includes(t)));
     },
     mentions(term: string) {
       let hit = mentioned.get(term);

@@ -27,6 +27,9 @@ export interface Fact {
   order: number;
   /** Table facts: index of the figure among the row's figures (0 = the 合计/first column). */
   colIndex?: number;
+  /** labelKey of `column` and of `where`, made once: every question compares them. */
+  columnKey: string;
+  whereKey: string;
 }
 
 /** Removes (nested) parenthesised asides, innermost first. */
@@ -42,9 +45,16 @@ function withoutAsides(s: string): string {
 const UNITS = "万元|亿元|千元|万(?![\u4e00-\u9fa5])|元|%|个|人次|人|辆|分|家|项|名|次|台|套|批|户|平方米";
 const FIGURE_RE = new RegExp(`(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${UNITS})`, "g");
 
+const cacheKey = (cache: Map<string, string>, s: string) => {
+  const key = labelKey(s);
+  cache.set(s, key);
+  return key;
+};
+
 export function sentenceFacts(model: DocModel): Fact[] {
   const facts: Fact[] = [];
   const year = model.meta.year;
+  const whereKeys = new Map<string, string>();
   model.sentences.forEach((s, si) => {
     const where = s.section >= 0 ? (model.sections[s.section]?.path.join(" › ") ?? "") : "";
     let prevEnd = 0;
@@ -69,6 +79,8 @@ export function sentenceFacts(model: DocModel): Fact[] {
         quote: s.span,
         where,
         order: si,
+        columnKey: "",
+        whereKey: whereKeys.get(where) ?? cacheKey(whereKeys, where),
       });
       previousLabel = label;
     }
@@ -92,8 +104,9 @@ export function tableFacts(model: DocModel): Fact[] {
         const label = row.label
           ? labelKey(row.label)
           : labelKey((templateRowLabel(t.title) ?? "") + (cell.column ?? "").split(" › ").slice(1).join(""));
-        const column = cell.column;
-        const colMeasure: Measure = /决算数|执行数|实际|^决算/.test(column ?? "") ? "决算数" : /预算数|年初预算|全年预算|^预算/.test(column ?? "") ? "预算数" : "value";
+        const column = cell.column ?? (i === 0 ? null : `第${i + 1}列`);
+        const colMeasure: Measure = /决算数|执行数|实际|^决算/.test(cell.column ?? "") ? "决算数" : /预算数|年初预算|全年预算|^预算/.test(cell.column ?? "") ? "预算数" : "value";
+        const where = [t.number, t.title].filter(Boolean).join(" ");
         facts.push({
           doc: model.id,
           source: "table",
@@ -103,9 +116,11 @@ export function tableFacts(model: DocModel): Fact[] {
           context: labelKey(t.title),
           measure: colMeasure,
           quote: row.label ? [row.span[0], cell.span[1]] : row.span,
-          where: [t.number, t.title].filter(Boolean).join(" "),
+          where,
           code: row.code ?? undefined,
-          column: column ?? (i === 0 ? null : `第${i + 1}列`),
+          column,
+          columnKey: column ? labelKey(column) : "",
+          whereKey: labelKey(where),
           table: t.title,
           order: order + i / 100,
           colIndex: i,
