@@ -66,4 +66,16 @@ describe("index build in worker threads", () => {
     const r = third.engine.ask("曾都区科经局2023年机关运行经费预算", { docs: ["c2_002_519ee846917616f7"] });
     expect(r.answers[0]?.value).toBe("33.44");
   }, 60_000);
+
+  it("a start from the catalog reads no model until a question needs it; warm-up reads the rest", async () => {
+    const { docsDir, indexDir } = tempDocs(Object.fromEntries(seeds.map((f) => [f, readFileSync(join("seeds", f))])));
+    await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const { engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    expect(engine.loadedDocuments()).toBe(0);
+    expect(engine.ask("山海关科工局收入总计").answers[0]?.value).toBe("998.77");
+    expect(engine.loadedDocuments()).toBe(1);
+    await engine.warmUp();
+    expect(engine.loadedDocuments()).toBe(seeds.length);
+    expect(engine.ask("山海关科工局收入总计").answers[0]?.value).toBe("998.77");
+  });
 });

@@ -370,7 +370,7 @@ export function createBot(options: CreateBotOptions): BudgetBot {
       `问题：${stats.questions}（已回答 ${stats.answered}，需选择 ${stats.ambiguous}，未找到 ${stats.notFound}，出错 ${stats.errors}）`,
       `按钮点击：${stats.buttons}`,
       `拒绝未授权对话：${stats.refusals}`,
-      `文档：${engine.documents().length} 份（版本 <code>${escapeHtml(engine.generation)}</code>）`,
+      `文档：${engine.documents().length} 份，已在内存 ${engine.loadedDocuments()} 份（版本 <code>${escapeHtml(engine.generation)}</code>）`,
       `按钮缓存：${buttons.size} 条`,
     ].join("\n");
   }

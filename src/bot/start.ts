@@ -26,6 +26,8 @@ export async function startBotFromConfig(
   if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError("TELEGRAM_BOT_TOKEN is not set");
 
   let current = engine;
+  const warm = (e: Engine) => void e.warmUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, "warm-up stopped"));
+  warm(engine);
   const reopen =
     options.reopenEngine ??
     (() => openFromConfig(config, { rebuild: true }));
@@ -36,6 +38,7 @@ export async function startBotFromConfig(
     reload: async () => {
       const { engine: next, report } = await reopen();
       current = next; // atomic swap: questions in hand keep the engine they started with
+      warm(next);
       return report;
     },
     config,

@@ -18,6 +18,8 @@ export function formatReport(report: IngestReport): string {
   }
   for (const f of report.failed) out.push(`✗ ${f.file}：${f.reason}`);
   out.push(`共 ${report.documents.length} 个文件已读入${report.failed.length ? `，${report.failed.length} 个无法读取` : ""}。`);
+  const b = report.built;
+  if (b?.documents) out.push(`本次重建索引 ${b.documents} 个文件（${b.threads ? `${b.threads} 个工作线程` : "单线程"}，用时 ${(b.ms / 1000).toFixed(1)} 秒）。`);
   return out.join("\n");
 }
 
@@ -38,7 +40,7 @@ async function main() {
       tables: d.tables,
       warnings: d.warnings,
     }));
-    process.stdout.write(JSON.stringify({ documents, failed: report.failed }) + "\n");
+    process.stdout.write(JSON.stringify({ documents, failed: report.failed, built: report.built }) + "\n");
   } else process.stdout.write(formatReport(report) + "\n");
 }
 

@@ -38,6 +38,7 @@ async function main() {
     const running = await startBotFromConfig(config, engine);
     await running.done;
   } else {
+    void engine.warmUp(); // reads the rest while the person types
     await terminalChat(engine);
   }
 }

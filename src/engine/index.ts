@@ -17,6 +17,13 @@ export interface Engine {
   passage(doc: string, span: [number, number]): string | null;
   /** Identifies this build of the index; changes when documents are reloaded. */
   readonly generation: string;
+  /**
+   * Reads every document's model and figures in small slices that yield to the event loop, so the
+   * first question over the whole collection does not pay for them. Answers do not depend on it.
+   */
+  warmUp(): Promise<void>;
+  /** How many documents have their model in memory (the rest are read on first use). */
+  loadedDocuments(): number;
 }
 
 export interface OpenOptions {

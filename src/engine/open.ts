@@ -30,7 +30,14 @@ interface Catalog {
  * the full-text index are read or made on first use, so a large corpus starts at once and pays per
  * document a question touches. A file found damaged then is rebuilt from the document.
  */
-function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: BuildResult & { ok: true }): LoadedDoc {
+/** A document as the engine holds it: what answering uses, plus warming up. */
+interface EngineDoc extends LoadedDoc {
+  /** Reads the model and makes the figures and word index now. */
+  prepare(): void;
+  readonly loaded: boolean;
+}
+
+function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: BuildResult & { ok: true }): EngineDoc {
   let model: DocModel | null = built?.model ?? null;
   let tokens: string[][] | null = built?.tokens ?? null;
   let facts: Fact[] | null = null;
@@ -60,7 +67,16 @@ function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: 
     return model;
   };
   const allFacts = () => (facts ??= [...sentenceFacts(getModel()), ...tableFacts(getModel())]);
+  // Label keys of sentences and table rows: the same normalisation facts are matched with.
+  const wordsOf = (m: DocModel) => (words ??= [...m.sentences.map((x) => labelKey(x.text)), ...m.tables.flatMap((t) => [labelKey(t.title), ...t.rows.map((r) => labelKey(r.label))])].join("\n"));
   return {
+    prepare() {
+      wordsOf(getModel());
+      allFacts();
+    },
+    get loaded() {
+      return model !== null;
+    },
     id: entry.id,
     file: entry.file,
     meta: entry.meta,
@@ -74,10 +90,7 @@ function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: 
     mentions(term: string) {
       let hit = mentioned.get(term);
       if (hit === undefined) {
-        // Label keys of sentences and table rows: the same normalisation facts are matched with.
-        const m = getModel();
-        words ??= [...m.sentences.map((x) => labelKey(x.text)), ...m.tables.flatMap((t) => [labelKey(t.title), ...t.rows.map((r) => labelKey(r.label))])].join("\n");
-        hit = words.includes(term);
+        hit = wordsOf(getModel()).includes(term);
         if (mentioned.size < 10_000) mentioned.set(term, hit);
       }
       return hit;
@@ -174,7 +187,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
   const report: IngestReport = { documents: [], failed: [], built: { documents: toBuild.length, threads, workerFailures, ms: Math.round(performance.now() - start) } };
   const entries = new Map<string, CatalogEntry>();
   const catalog: Catalog = { store, entries, save: () => writeCatalog(store, entries) };
-  const docs: LoadedDoc[] = [];
+  const docs: EngineDoc[] = [];
   for (const path of paths) {
     const result = built.get(path);
     if (result && !result.ok) {
@@ -212,6 +225,16 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
       const d = corpus.byId.get(doc);
       return d ? passageAround(d, span) : null;
     },
+    warmUp: async () => {
+      const start = performance.now();
+      for (let i = 0; i < docs.length; i++) {
+        docs[i]!.prepare();
+        // A few documents at a time (~10 ms), then let waiting questions and updates through.
+        if (i % 4 === 3) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      logger.info({ documents: docs.length, ms: Math.round(performance.now() - start) }, "all documents in memory");
+    },
+    loadedDocuments: () => docs.filter((d) => d.loaded).length,
   };
   return { engine, report };
 }

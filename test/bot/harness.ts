@@ -129,6 +129,8 @@ export function scriptedEngine(
     },
     documents: () => DOCS,
     passage: (doc, span) => passages[`${doc}:${span[0]}-${span[1]}`] ?? null,
+    warmUp: async () => {},
+    loadedDocuments: () => DOCS.length,
   };
 }
 

@@ -203,7 +203,7 @@ describe("admin commands", () => {
     server.sendText(privateChat(admin), admin, "/stats");
     const [stats] = await server.waitForMessages(admin.id, 1);
     expect(stats!.text).toContain("问题：1（已回答 1，需选择 0，未找到 0，出错 0）");
-    expect(stats!.text).toContain("文档：2 份（版本 gen-1）");
+    expect(stats!.text).toContain("文档：2 份，已在内存 2 份（版本 gen-1）");
   });
 });
 
