@@ -276,8 +276,8 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   // Too many documents and no ranking asked for: ask which one before quoting any.
   if (!u.ranking && withFigures.length > MAX_LISTED) return askWhich(withFigures.map((p) => p.d), label, primary?.name);
 
-  const perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }> = [];
-  for (const { d, found } of withFigures) {
+  // Items (quotes, labels, the twin and the rival figure) are made only for documents shown.
+  const itemsOf = (d: LoadedDoc, found: Found[]): AnswerItem[] => {
     const best = found[0]!;
     const bestLabel = best.term < specific.length ? `${specific[best.term]}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}` : label;
     const items = [itemOf(d, best.fact, labelFor(best.fact, bestLabel, best.fact.measure))];
@@ -292,8 +292,9 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     if (rival && !sameNumber(rival.fact.value, best.fact.value) && sameScale(rival.fact, best.fact) && sameMeasure(rival.fact.measure, best.fact.measure, isFinalDoc(d))) {
       items.push(itemOf(d, rival.fact, labelFor(rival.fact, bestLabel, rival.fact.measure)));
     }
-    perDoc.push({ d, items });
-  }
+    return items;
+  };
+  const perDoc: PerDoc[] = withFigures.map(({ d, found }) => ({ d, best: found[0]!.fact, items: () => itemsOf(d, found) }));
 
   if (!perDoc.length && measure === "预算差额" && primary) return answerBudgetGap(candidates, primary, u);
   if (!perDoc.length && primary && (measure === "增减额" || measure === "增长率" || measure === "完成率")) {
@@ -305,9 +306,10 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     return explainMissing(candidates, primary, u, label);
   }
   if (u.ranking || (!named && perDoc.length > 1)) return answerMany(perDoc, u, label);
-  if (u.wantUnit) for (const p of perDoc) for (const it of p.items) convertUnit(it, u.wantUnit);
-  const answers = perDoc.flatMap((p) => p.items);
-  const reply = perDoc.map((p) => p.items.map((it) => renderItem(p.d, it)).join("\n⚠ 正文与表格数字不一致，两处原文如下：\n")).join("\n\n");
+  const shown = perDoc.map((p) => ({ d: p.d, items: p.items() }));
+  if (u.wantUnit) for (const p of shown) for (const it of p.items) convertUnit(it, u.wantUnit);
+  const answers = shown.flatMap((p) => p.items);
+  const reply = shown.map((p) => p.items.map((it) => renderItem(p.d, it)).join("\n⚠ 正文与表格数字不一致，两处原文如下：\n")).join("\n\n");
   return { status: "answered", answers, reply, via: primary?.name ?? "table" };
 }
 
@@ -365,31 +367,39 @@ function residualTerms(residual: string): string[] {
 /** The question's words beyond its metric, without generic words ("费用"), for mustMention. */
 const substantive = (s: string) => (GENERIC.test(s) ? "" : s.replace(/费用|经费|资金|金额|情况/g, ""));
 
-/** A money figure in 万元, for comparing documents that print 元 with ones that print 万元. */
-function toWan(item: AnswerItem): Decimal | null {
-  const scale = SCALE[item.unit];
-  if (!scale || !item.value) return null;
-  return new Decimal(item.value.replace(/,/g, "")).mul(scale).div(SCALE["万元"]!);
-}
 
 /** Most rows a ranking or a list shows; the rest is counted. */
 const MAX_RANKED = 20;
 
-function answerMany(perDoc: Array<{ d: LoadedDoc; items: AnswerItem[] }>, u: Understanding, label: string): AnswerResult {
-  let rows = perDoc.map((p) => ({ ...p, first: p.items[0]!, wan: toWan(p.items[0]!) }));
+/** One document's answer to a figure question: its best fact, and the items to show (made on demand). */
+interface PerDoc {
+  d: LoadedDoc;
+  best: Fact;
+  items: () => AnswerItem[];
+}
+
+/** A money figure in 万元, for comparing documents that print 元 with ones that print 万元. */
+function factToWan(f: Fact): Decimal | null {
+  const scale = SCALE[f.unit];
+  if (!scale || !f.value) return null;
+  return new Decimal(f.value.replace(/,/g, "")).mul(scale).div(SCALE["万元"]!);
+}
+
+function answerMany(perDoc: PerDoc[], u: Understanding, label: string): AnswerResult {
+  let rows = perDoc.map((p) => ({ ...p, wan: factToWan(p.best) }));
   let header = `${label}（${rows.length} 个单位的文件有此数字）：`;
   if (u.ranking === "max" || u.ranking === "min") {
-    const money = rows.every((r) => MONEY_UNITS.has(r.first.unit) && r.wan);
-    const comparable = money || rows.every((r) => r.first.unit === rows[0]!.first.unit);
+    const money = rows.every((r) => MONEY_UNITS.has(r.best.unit) && r.wan);
+    const comparable = money || rows.every((r) => r.best.unit === rows[0]!.best.unit);
     if (comparable) {
-      const key = (r: (typeof rows)[number]) => (money ? r.wan! : new Decimal(r.first.value.replace(/,/g, "")));
+      const key = (r: (typeof rows)[number]) => (money ? r.wan! : new Decimal(r.best.value.replace(/,/g, "")));
       rows = rows.sort((a, b) => (u.ranking === "max" ? key(b).cmp(key(a)) : key(a).cmp(key(b))));
       const top = rows[0]!;
-      header = `${u.ranking === "max" ? "最多" : "最少"}的是 ${describe(top.d)}：${top.first.value} ${top.first.unit}。各单位${label}${money ? "（按万元换算比较）" : ""}：`;
+      header = `${u.ranking === "max" ? "最多" : "最少"}的是 ${describe(top.d)}：${top.best.value} ${top.best.unit}。各单位${label}${money ? "（按万元换算比较）" : ""}：`;
     }
   }
-  const shown = rows.slice(0, MAX_RANKED);
-  const lines = shown.map((r, i) => `${i + 1}. ${describe(r.d)}：${r.first.value} ${r.first.unit}\n   原文：「${compactQuote(r.first.quote)}」`);
+  const shown = rows.slice(0, MAX_RANKED).map((r) => ({ d: r.d, items: r.items() }));
+  const lines = shown.map((r, i) => `${i + 1}. ${describe(r.d)}：${r.items[0]!.value} ${r.items[0]!.unit}\n   原文：「${compactQuote(r.items[0]!.quote)}」`);
   if (rows.length > shown.length) lines.push(`……共 ${rows.length} 个单位，只列出前 ${shown.length} 个；写明地区或年份可以缩小范围。`);
   const answers = shown.flatMap((r) => r.items);
   return { status: "answered", answers, reply: [header, ...lines].join("\n"), via: "multi" };
