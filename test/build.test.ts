@@ -78,4 +78,22 @@ describe("index build in worker threads", () => {
     expect(engine.loadedDocuments()).toBe(seeds.length);
     expect(engine.ask("山海关科工局收入总计").answers[0]?.value).toBe("998.77");
   });
+
+  it("a model or token file damaged after start is detected when first read, rebuilt, and the answer is unchanged", async () => {
+    const { docsDir, indexDir } = tempDocs(Object.fromEntries(seeds.map((f) => [f, readFileSync(join("seeds", f))])));
+    const { engine: first } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const expected = first.ask("山海关科工局收入总计").answers.map((a) => [a.value, a.quote]);
+    const related = first.ask("山海关科工局万人助万企活动").related;
+    const { engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const [dir] = readdirSync(indexDir);
+    const file = (ext: string) => join(indexDir, dir!, `003_e7a88fea2aca4f01.${ext}.json`);
+    // Same size, altered content: only the checksum read on first use can tell.
+    for (const ext of ["model", "search"]) writeFileSync(file(ext), readFileSync(file(ext), "utf8").replace(/5/g, "6"));
+    expect(engine.ask("山海关科工局收入总计").answers.map((a) => [a.value, a.quote])).toEqual(expected);
+    expect(engine.ask("山海关科工局万人助万企活动").related).toEqual(related);
+    // Rebuilt on disk: a fresh start reads the files without complaint and answers the same.
+    const { engine: again } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    expect(again.ask("山海关科工局收入总计").answers.map((a) => [a.value, a.quote])).toEqual(expected);
+    expect(readFileSync(file("model"), "utf8")).toContain("998.77");
+  });
 });
