@@ -25,11 +25,6 @@ interface Catalog {
   save(): void;
 }
 
-/**
- * A document ready to answer from. Start-up reads only its catalog entry; the model, the facts and
- * the full-text index are read or made on first use, so a large corpus starts at once and pays per
- * document a question touches. A file found damaged then is rebuilt from the document.
- */
 /** A document as the engine holds it: what answering uses, plus warming up. */
 interface EngineDoc extends LoadedDoc {
   /** Reads the model and makes the figures and word index now. */
@@ -37,6 +32,11 @@ interface EngineDoc extends LoadedDoc {
   readonly loaded: boolean;
 }
 
+/**
+ * A document ready to answer from. Start-up reads only its catalog entry; the model, the facts and
+ * the full-text index are read or made on first use, so a large corpus starts at once and pays per
+ * document a question touches. A file found damaged then is rebuilt from the document.
+ */
 function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: BuildResult & { ok: true }): EngineDoc {
   let model: DocModel | null = built?.model ?? null;
   let tokens: string[][] | null = built?.tokens ?? null;
@@ -108,7 +108,8 @@ function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: 
         tokens = tokenizePassages(passagesOf(m));
         try {
           const bytes = catalog.store.saveTokens(m, tokens);
-          catalog.entries.set(entry.id, { ...entry, bytes: { ...entry.bytes, search: bytes } });
+          const now = catalog.entries.get(entry.id) ?? entry;
+          catalog.entries.set(entry.id, { ...now, bytes: { ...now.bytes, search: bytes } });
           catalog.save();
         } catch (err) {
           logger.error({ doc: entry.id, err: (err as Error).message }, "could not persist the search tokens");
