@@ -87,7 +87,8 @@ describe("the three kinds of no", () => {
   });
   it("the document states none", async () => {
     const { docsDir, indexDir } = tempDocs({
-      "a.txt": "某某县某某局2022年度部门决算\n一、说明\n本单位2022年无政府采购支出，也没有政府购买服务。\n2022年度收入合计 100.00 万元。\n",
+      "a.txt":
+        "某某县某某局2022年度部门决算\n一、说明\n本单位2022年无政府采购支出，也没有政府购买服务。\n2022年度收入合计 100.00 万元。\n",
     });
     const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
     const r = e.ask("某某县某某局政府采购多少");
@@ -98,8 +99,27 @@ describe("the three kinds of no", () => {
   it("a blank table cell is reported as blank, not zero", async () => {
     const { docsDir, indexDir } = tempDocs({
       "b.txt": [
-        "某某县某某局2023年部门预算", "部门预算支出总表", "\t单位：万元", "", "\t科目编码", "\t科目名称", "\t合计", "\t基本支出", "\t项目支出",
-        "", "\t栏次", "\t1", "\t2", "\t3", "", "\t2010101", "\t行政运行", "\t50.00", "\t50.00", "\t", "",
+        "某某县某某局2023年部门预算",
+        "部门预算支出总表",
+        "\t单位：万元",
+        "",
+        "\t科目编码",
+        "\t科目名称",
+        "\t合计",
+        "\t基本支出",
+        "\t项目支出",
+        "",
+        "\t栏次",
+        "\t1",
+        "\t2",
+        "\t3",
+        "",
+        "\t2010101",
+        "\t行政运行",
+        "\t50.00",
+        "\t50.00",
+        "\t",
+        "",
       ].join("\n"),
     });
     const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
@@ -130,12 +150,13 @@ describe("several departments", () => {
     expect(r.reply).toMatch(/^最多的是/);
     expect(r.answers[0]!.value).toBe("32.44");
   });
-  it("a unit named with its budget code (\"350科技和工信部门\") is that unit; the code is not a subject code", () => {
+  it('a unit named with its budget code ("350科技和工信部门") is that unit; the code is not a subject code', () => {
     expectFigure("350科技和工信部门收入总计", "003", "998.77");
   });
   it("a seven-digit subject code is not read as a year", async () => {
     const { docsDir, indexDir } = tempDocs({
-      "a.txt": "某某县测试局2022年度部门决算\n支出决算表\n单位：万元\n科目编码\t科目名称\t本年支出合计\n2013101\t行政运行\t12.50\n",
+      "a.txt":
+        "某某县测试局2022年度部门决算\n支出决算表\n单位：万元\n科目编码\t科目名称\t本年支出合计\n2013101\t行政运行\t12.50\n",
     });
     const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
     const r = e.ask("某某县测试局2013101是多少");
@@ -151,7 +172,9 @@ describe("several departments", () => {
   });
   it("a ranking over many documents shows the top rows and counts the rest", async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 22; i++) files[`d${i}.txt`] = `第${i}县测试局2022年度部门决算\n一、总体情况\n2022年度机关运行经费支出 ${i + 1}.5 万元。\n`;
+    for (let i = 0; i < 22; i++)
+      files[`d${i}.txt`] =
+        `第${i}县测试局2022年度部门决算\n一、总体情况\n2022年度机关运行经费支出 ${i + 1}.5 万元。\n`;
     const { docsDir, indexDir } = tempDocs(files);
     const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
     const r = e.ask("哪个单位机关运行经费最多");
@@ -169,7 +192,9 @@ describe("several departments", () => {
   });
   it("asks which one when too many documents fit", async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 10; i++) files[`d${i}.txt`] = `第${i}县测试局2022年度部门决算\n一、总体情况\n2022年度机关运行经费支出 ${i + 1}.5 万元。\n`;
+    for (let i = 0; i < 10; i++)
+      files[`d${i}.txt`] =
+        `第${i}县测试局2022年度部门决算\n一、总体情况\n2022年度机关运行经费支出 ${i + 1}.5 万元。\n`;
     const { docsDir, indexDir } = tempDocs(files);
     const { engine: e } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
     const r = e.ask("机关运行经费是多少");
@@ -223,7 +248,9 @@ describe("against the budget and against last year", () => {
     expect(r.answers[0]!.formula).toBe("(1300 − 36) ÷ 36 × 100% = 3511.11%");
   });
   it("computes 完成率 from 决算 and 预算 and reads a printed one as printed", () => {
-    expect(engine.ask("焦作示范区工信局三公经费完成预算的百分之多少").answers[0]!.formula).toBe("0.00 ÷ 3.90 × 100% = 0.00%");
+    expect(engine.ask("焦作示范区工信局三公经费完成预算的百分之多少").answers[0]!.formula).toBe(
+      "0.00 ÷ 3.90 × 100% = 0.00%",
+    );
     const printed = engine.ask("曾都区科经局2022年三公经费完成率");
     expect(printed.answers[0]!.value).toBe("0");
     expect(printed.answers[0]!.source).toBe("text");
@@ -268,7 +295,16 @@ describe("conflict between narrative and table", () => {
       "k.txt": [
         "某某县某某局2023年部门预算",
         "部门预算财政拨款“三公”经费支出表",
-        "\t单位：万元", "", "\t序号", "\t项目", "\t合计", "", "\t1", "\t“三公”经费小计", "\t2.00", "",
+        "\t单位：万元",
+        "",
+        "\t序号",
+        "\t项目",
+        "\t合计",
+        "",
+        "\t1",
+        "\t“三公”经费小计",
+        "\t2.00",
+        "",
         "一、三公经费说明",
         "2023年财政拨款“三公”经费预算安排1.50万元。",
       ].join("\n"),
@@ -285,7 +321,10 @@ describe("intent files", () => {
   it("a new intent is a new file, with no code change", async () => {
     const dir = mkdtempSync(join(tmpdir(), "intents-"));
     cpSync("intents", dir, { recursive: true });
-    writeFileSync(join(dir, "training.yaml"), "intents:\n  - name: 培训费\n    triggers: [培训费, 培训支出]\n    unit: money\n");
+    writeFileSync(
+      join(dir, "training.yaml"),
+      "intents:\n  - name: 培训费\n    triggers: [培训费, 培训支出]\n    unit: money\n",
+    );
     const { engine: e } = await openEngine({ docsDir: "seeds", indexDir: tempIndexDir(), intentsDir: dir });
     const r = e.ask("曾都区科经局2022年培训费多少");
     expect(r.via).toBe("培训费");

@@ -17,7 +17,9 @@ function cell(model: DocModel, opts: { code?: string; label?: string; table?: Re
   const rows = model.tables
     .filter((t) => !opts.table || opts.table.test(`${t.number ?? ""}${t.title}`))
     .flatMap((t) => t.rows.map((r) => ({ t, r })))
-    .filter(({ r }) => (opts.code ? r.code === opts.code : true) && (opts.label ? r.label === opts.label : true));
+    .filter(
+      ({ r }) => (opts.code ? r.code === opts.code : true) && (opts.label ? r.label === opts.label : true),
+    );
   const figures = rows[0]?.r.cells.filter((c) => c.column !== "行次");
   return { row: rows[0]?.r, cell: figures?.[index], table: rows[0]?.t };
 }
@@ -92,14 +94,17 @@ describe("tables", () => {
           }
           expect(doc.includes(compact(m.text.slice(r.span[0], r.span[1])))).toBe(true);
         }
-      for (const s of m.sentences) expect(compact(m.text.slice(s.span[0], s.span[1])).length).toBeGreaterThan(0);
+      for (const s of m.sentences)
+        expect(compact(m.text.slice(s.span[0], s.span[1])).length).toBeGreaterThan(0);
     }
   });
 });
 
 describe("sentences", () => {
   it("re-joins hard-wrapped lines and drops page numbers", () => {
-    const s = seeds["004"]!.sentences.find((x) => x.text.includes("三公") && x.text.includes("支出决算为0.00万元"));
+    const s = seeds["004"]!.sentences.find(
+      (x) => x.text.includes("三公") && x.text.includes("支出决算为0.00万元"),
+    );
     expect(s).toBeDefined();
     expect(s!.text).toContain("支出预算为3.90万元，支出决算为0.00万元");
     // "第一部分 …(汇总)概 / 3 / 况": the lone page number is not part of the text.
@@ -114,7 +119,8 @@ describe("sentences", () => {
 });
 
 describe("edge cases on made-up documents", () => {
-  const doc = "某某县财政局2023年部门预算\n\n一、收入说明\n\n2023年收入合计 1,234.50\n万元，比上年增加 10 万元。\n";
+  const doc =
+    "某某县财政局2023年部门预算\n\n一、收入说明\n\n2023年收入合计 1,234.50\n万元，比上年增加 10 万元。\n";
   it("reads GBK/GB18030 text", () => {
     const o = ingestBytes("gbk.txt", iconv.encode(doc, "gbk"));
     expect(o.ok).toBe(true);
@@ -130,7 +136,10 @@ describe("edge cases on made-up documents", () => {
   it("refuses empty files and binary garbage with a reason", () => {
     const empty = ingestBytes("empty.txt", new Uint8Array());
     expect(empty).toEqual({ ok: false, file: "empty.txt", reason: "empty file" });
-    const garbage = ingestBytes("bin.txt", Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    const garbage = ingestBytes(
+      "bin.txt",
+      Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256),
+    );
     expect(garbage.ok).toBe(false);
     const pdf = ingestBytes("x.txt", Buffer.from("%PDF-1.7\n\u0000\u0001\u0002 stream"));
     expect(pdf.ok).toBe(false);

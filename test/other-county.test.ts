@@ -10,7 +10,11 @@ let engine: Engine;
 beforeAll(async () => {
   const docsDir = mkdtempSync(join(tmpdir(), "county-"));
   cpSync("test/fixtures/taoyuan-2024-budget.txt", join(docsDir, "taoyuan.txt"));
-  ({ engine } = await openEngine({ docsDir, indexDir: mkdtempSync(join(tmpdir(), "county-index-")), intentsDir: "intents" }));
+  ({ engine } = await openEngine({
+    docsDir,
+    indexDir: mkdtempSync(join(tmpdir(), "county-index-")),
+    intentsDir: "intents",
+  }));
 });
 
 const first = (q: string) => engine.ask(q).answers[0];

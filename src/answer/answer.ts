@@ -146,23 +146,46 @@ function findFigures(
     if (ts === null) continue;
     // Matched only by the generic metric: the question's other words must be there too, or
     // "住房保障支出" would be answered with 支出合计.
-    if (mustMention && termIndex >= specificCount && overlap(mustMention, f.label + f.context + (f.table ?? "") + f.whereKey) < 0.34) continue;
+    if (
+      mustMention &&
+      termIndex >= specificCount &&
+      overlap(mustMention, f.label + f.context + (f.table ?? "") + f.whereKey) < 0.34
+    )
+      continue;
     let measureOf = f.measure;
     // A table's first figure column is the row's amount (合计 / 预算数 / 决算数 by document kind).
-    if (f.source === "table" && measureOf === "value" && (f.colIndex ?? 0) > 0 && !residual.includes(f.columnKey)) measureOf = "比率";
+    if (
+      f.source === "table" &&
+      measureOf === "value" &&
+      (f.colIndex ?? 0) > 0 &&
+      !residual.includes(f.columnKey)
+    )
+      measureOf = "比率";
     const ms = measureScore(measure, measureOf, final);
     if (ms === null) continue;
     // A column the question names ("项目支出") is read even when it is not the first one.
-    const namedColumn = f.source === "table" && !!f.column && f.column.length >= 2 && residual.includes(f.columnKey);
+    const namedColumn =
+      f.source === "table" && !!f.column && f.column.length >= 2 && residual.includes(f.columnKey);
     const colPenalty = f.source === "table" && !namedColumn ? (f.colIndex ?? 0) * 0.6 : namedColumn ? -3 : 0;
     if (f.value === "" && !namedColumn) continue;
-    found.push({ fact: f, term: termIndex, score: ts + ms + (f.source === "text" ? 1 : 0) - colPenalty + 2 * overlap(residual, f.source === "text" ? f.context : f.label + (f.table ?? "")) });
+    found.push({
+      fact: f,
+      term: termIndex,
+      score:
+        ts +
+        ms +
+        (f.source === "text" ? 1 : 0) -
+        colPenalty +
+        2 * overlap(residual, f.source === "text" ? f.context : f.label + (f.table ?? "")),
+    });
   }
   found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
   // The narrative and a table agree: quote the sentence, which reads better and names the measure.
   const top = found[0];
   if (top && top.fact.source === "table") {
-    const text = found.find((f) => f.fact.source === "text" && f.score >= top.score - 1.5 && f.fact.value === top.fact.value);
+    const text = found.find(
+      (f) => f.fact.source === "text" && f.score >= top.score - 1.5 && f.fact.value === top.fact.value,
+    );
     if (text) return [text, ...found.filter((f) => f !== text)];
   }
   return found;
@@ -191,7 +214,9 @@ function describe(d: LoadedDoc) {
 }
 
 function renderItem(d: LoadedDoc, it: AnswerItem): string {
-  const lines = [`${describe(d)}：${it.label} ${it.value || "（表中该栏为空白，未填数字）"}${it.value ? ` ${it.unit}` : ""}`];
+  const lines = [
+    `${describe(d)}：${it.label} ${it.value || "（表中该栏为空白，未填数字）"}${it.value ? ` ${it.unit}` : ""}`,
+  ];
   if (it.formula) lines.push(`${it.source === "computed" ? "计算" : "换算"}：${it.formula}`);
   lines.push(`原文：「${compactQuote(it.quote)}」`);
   const where = [d.file, it.section].filter(Boolean).join(" · ");
@@ -200,7 +225,8 @@ function renderItem(d: LoadedDoc, it: AnswerItem): string {
 }
 
 /** Quotes keep their words; hard wraps and PDF spaces inside Chinese are dropped for reading. */
-const compactQuote = (q: string) => q.replace(/\s*\n\s*/g, "").replace(/([\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])/g, "$1");
+const compactQuote = (q: string) =>
+  q.replace(/\s*\n\s*/g, "").replace(/([\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])/g, "$1");
 
 function notFound(reply: string, via?: string, extra: Partial<AnswerResult> = {}): AnswerResult {
   return { status: "not_found", answers: [], reply, via, ...extra };
@@ -209,15 +235,23 @@ function notFound(reply: string, via?: string, extra: Partial<AnswerResult> = {}
 export function answerQuestion(corpus: Corpus, question: string, options: AskOptions = {}): AnswerResult {
   const trimmed = (question ?? "").trim();
   if (!trimmed) return notFound("请输入一个问题，例如：“曾都区科经局2022年三公经费多少”。");
-  if (trimmed.length > MAX_QUESTION_CHARS * 4) return notFound(`问题太长了（${trimmed.length} 字），请缩短到 ${MAX_QUESTION_CHARS} 字以内。`);
+  if (trimmed.length > MAX_QUESTION_CHARS * 4)
+    return notFound(`问题太长了（${trimmed.length} 字），请缩短到 ${MAX_QUESTION_CHARS} 字以内。`);
   let docs = corpus.docs;
   if (options.docs?.length) docs = docs.filter((d) => options.docs!.includes(d.id));
   if (!docs.length) return notFound("目前没有载入任何公开文件。");
 
   const u = understand(trimmed, corpus.intents, corpus.newestYear, corpus.names);
-  const resolution = options.docs?.length ? { named: docs.map((d) => ({ id: d.id, meta: d.meta })), unknownMention: null } : resolveDepartments(u.text, docs.map((d) => ({ id: d.id, meta: d.meta })));
+  const resolution = options.docs?.length
+    ? { named: docs.map((d) => ({ id: d.id, meta: d.meta })), unknownMention: null }
+    : resolveDepartments(
+        u.text,
+        docs.map((d) => ({ id: d.id, meta: d.meta })),
+      );
   if (!resolution.named.length && resolution.unknownMention && !u.ranking) {
-    return notFound(`没有找到“${resolution.unknownMention}”的公开文件。已载入：${docs.map(describe).join("；")}。`);
+    return notFound(
+      `没有找到“${resolution.unknownMention}”的公开文件。已载入：${docs.map(describe).join("；")}。`,
+    );
   }
   const named = resolution.named.length > 0;
   let candidates = named ? resolution.named.map((r) => corpus.byId.get(r.id)!).filter(Boolean) : docs;
@@ -229,7 +263,9 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     }
     candidates = sameYear;
   } else if (u.stage && candidates.length > 1) {
-    const byStage = candidates.filter((d) => (u.stage === "预算" ? /预算/.test(d.meta.kind) : /决算|自评/.test(d.meta.kind)));
+    const byStage = candidates.filter((d) =>
+      u.stage === "预算" ? /预算/.test(d.meta.kind) : /决算|自评/.test(d.meta.kind),
+    );
     if (byStage.length) candidates = byStage;
   }
 
@@ -238,7 +274,9 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   if (textIntent) return answerText(candidates, textIntent, u);
   // "三公经费完成预算的多少": a measure-like intent (完成率) qualifies the metric named beside it.
   let primary = u.intents[0];
-  const metric = primary?.measure ? u.intents.find((i) => i !== primary && i.answer === "figure" && !i.measure) : undefined;
+  const metric = primary?.measure
+    ? u.intents.find((i) => i !== primary && i.answer === "figure" && !i.measure)
+    : undefined;
   if (primary?.measure && metric) {
     if (u.measure === "value") u.measure = primary.measure;
     primary = metric;
@@ -252,11 +290,16 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   const withoutTrigger = bareTrigger ? u.residual.replace(bareTrigger, "") : u.residual;
   // …and, for a table row, without the trigger, which may name the column ("行政运行 基本支出").
   const specific =
-    substantive(withoutTrigger).replace(/[^\u4e00-\u9fa5]/g, "").length >= 2 ? [...new Set([...residualTerms(u.residual), ...residualTerms(withoutTrigger)])] : [];
+    substantive(withoutTrigger).replace(/[^\u4e00-\u9fa5]/g, "").length >= 2
+      ? [...new Set([...residualTerms(u.residual), ...residualTerms(withoutTrigger)])]
+      : [];
   let terms = primary ? [...new Set([...specific, ...primary.terms])] : residualTerms(u.residual);
   // Only a question that asks for a measure ("比上年增加多少", "预算…") reads the document's total.
   const asksMeasure = u.measure !== "value" || u.stage !== null;
-  const fallback = !primary && !terms.length && asksMeasure && /[\u4e00-\u9fa5]/.test(u.text) ? corpus.intents.find((i) => i.fallback) : undefined;
+  const fallback =
+    !primary && !terms.length && asksMeasure && /[\u4e00-\u9fa5]/.test(u.text)
+      ? corpus.intents.find((i) => i.fallback)
+      : undefined;
   if (fallback) terms = fallback.terms;
   if (!terms.length && !u.code) return fulltext(candidates, u);
   const unit = primary?.unit ?? fallback?.unit ?? "any";
@@ -265,36 +308,80 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
 
   const withFigures: Array<{ d: LoadedDoc; found: Found[] }> = [];
   for (const d of candidates) {
-    const found = findFigures(d, terms, unit, measure, u.code, u.residual, specific.length, specific.length ? substantive(withoutTrigger) : "");
+    const found = findFigures(
+      d,
+      terms,
+      unit,
+      measure,
+      u.code,
+      u.residual,
+      specific.length,
+      specific.length ? substantive(withoutTrigger) : "",
+    );
     // LOG_LEVEL=debug shows why a figure won: the top candidates with their scores.
     if (logger.isLevelEnabled("debug")) {
-      const top = found.slice(0, 5).map((f) => ({ score: +f.score.toFixed(2), value: f.fact.value, unit: f.fact.unit, label: f.fact.label, measure: f.fact.measure, source: f.fact.source }));
+      const top = found
+        .slice(0, 5)
+        .map((f) => ({
+          score: +f.score.toFixed(2),
+          value: f.fact.value,
+          unit: f.fact.unit,
+          label: f.fact.label,
+          measure: f.fact.measure,
+          source: f.fact.source,
+        }));
       logger.debug({ doc: d.id, terms, top }, "candidate figures");
     }
     if (found.length) withFigures.push({ d, found });
   }
   // Too many documents and no ranking asked for: ask which one before quoting any.
-  if (!u.ranking && withFigures.length > MAX_LISTED) return askWhich(withFigures.map((p) => p.d), label, primary?.name);
+  if (!u.ranking && withFigures.length > MAX_LISTED)
+    return askWhich(
+      withFigures.map((p) => p.d),
+      label,
+      primary?.name,
+    );
 
   // Items (quotes, labels, the twin and the rival figure) are made only for documents shown.
   const itemsOf = (d: LoadedDoc, found: Found[]): AnswerItem[] => {
     const best = found[0]!;
-    const bestLabel = best.term < specific.length ? `${specific[best.term]}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}` : label;
+    const bestLabel =
+      best.term < specific.length
+        ? `${specific[best.term]}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}`
+        : label;
     const items = [itemOf(d, best.fact, labelFor(best.fact, bestLabel, best.fact.measure))];
     // An unqualified question about a 决算 also gets the budget printed beside it, and vice versa.
-    if (measure === "value" && best.fact.source === "text" && (best.fact.measure === "决算数" || best.fact.measure === "预算数")) {
+    if (
+      measure === "value" &&
+      best.fact.source === "text" &&
+      (best.fact.measure === "决算数" || best.fact.measure === "预算数")
+    ) {
       const other = best.fact.measure === "决算数" ? "预算数" : "决算数";
-      const twin = found.find((f) => f.fact.measure === other && f.fact.quote[0] === best.fact.quote[0] && f.fact.unit === best.fact.unit);
+      const twin = found.find(
+        (f) =>
+          f.fact.measure === other &&
+          f.fact.quote[0] === best.fact.quote[0] &&
+          f.fact.unit === best.fact.unit,
+      );
       if (twin) items.push(itemOf(d, twin.fact, labelFor(twin.fact, bestLabel, other)));
     }
     // Narrative and table disagree on the same metric: show both, each with its source.
     const rival = found.find((f) => f.fact.source !== best.fact.source && f.score >= best.score - 2.5);
-    if (rival && !sameNumber(rival.fact.value, best.fact.value) && sameScale(rival.fact, best.fact) && sameMeasure(rival.fact.measure, best.fact.measure, isFinalDoc(d))) {
+    if (
+      rival &&
+      !sameNumber(rival.fact.value, best.fact.value) &&
+      sameScale(rival.fact, best.fact) &&
+      sameMeasure(rival.fact.measure, best.fact.measure, isFinalDoc(d))
+    ) {
       items.push(itemOf(d, rival.fact, labelFor(rival.fact, bestLabel, rival.fact.measure)));
     }
     return items;
   };
-  const perDoc: PerDoc[] = withFigures.map(({ d, found }) => ({ d, best: found[0]!.fact, items: () => itemsOf(d, found) }));
+  const perDoc: PerDoc[] = withFigures.map(({ d, found }) => ({
+    d,
+    best: found[0]!.fact,
+    items: () => itemsOf(d, found),
+  }));
 
   if (!perDoc.length && measure === "预算差额" && primary) return answerBudgetGap(candidates, primary, u);
   if (!perDoc.length && primary && (measure === "增减额" || measure === "增长率" || measure === "完成率")) {
@@ -309,7 +396,9 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   const shown = perDoc.map((p) => ({ d: p.d, items: p.items() }));
   if (u.wantUnit) for (const p of shown) for (const it of p.items) convertUnit(it, u.wantUnit);
   const answers = shown.flatMap((p) => p.items);
-  const reply = shown.map((p) => p.items.map((it) => renderItem(p.d, it)).join("\n⚠ 正文与表格数字不一致，两处原文如下：\n")).join("\n\n");
+  const reply = shown
+    .map((p) => p.items.map((it) => renderItem(p.d, it)).join("\n⚠ 正文与表格数字不一致，两处原文如下：\n"))
+    .join("\n\n");
   return { status: "answered", answers, reply, via: primary?.name ?? "table" };
 }
 
@@ -327,7 +416,18 @@ function convertUnit(it: AnswerItem, want: "万元" | "元"): void {
 function labelFor(f: Fact, label: string, measure: Measure): string {
   if (f.source === "text" && (measure === "增减额" || measure === "增长率" || measure === "预算差额")) {
     const down = /减少|下降|降低|节约|减支/.test(f.label);
-    const word = measure === "预算差额" ? (down ? "比预算减少" : "比预算增加") : measure === "增减额" ? (down ? "比上年减少" : "比上年增加") : down ? "比上年下降" : "比上年增长";
+    const word =
+      measure === "预算差额"
+        ? down
+          ? "比预算减少"
+          : "比预算增加"
+        : measure === "增减额"
+          ? down
+            ? "比上年减少"
+            : "比上年增加"
+          : down
+            ? "比上年下降"
+            : "比上年增长";
     return `${label.split(" ")[0]} ${word}`;
   }
   if (f.source !== "table") {
@@ -353,7 +453,8 @@ const sameMeasure = (a: Measure, b: Measure, final: boolean) => {
 };
 
 /** Words too generic to name a metric on their own. */
-const GENERIC = /^(费用|支出|经费|资金|金额|收入|合计|总额|总计|情况|部分|全部|所有|数额|多少|数字|数据|钱|部门|单位|本级|部门总额|单位总额)$/;
+const GENERIC =
+  /^(费用|支出|经费|资金|金额|收入|合计|总额|总计|情况|部分|全部|所有|数额|多少|数字|数据|钱|部门|单位|本级|部门总额|单位总额)$/;
 
 /** Words of a question with no intent, tried as a label: "行政运行支出" also as "行政运行". */
 function residualTerms(residual: string): string[] {
@@ -366,7 +467,6 @@ function residualTerms(residual: string): string[] {
 
 /** The question's words beyond its metric, without generic words ("费用"), for mustMention. */
 const substantive = (s: string) => (GENERIC.test(s) ? "" : s.replace(/费用|经费|资金|金额|情况/g, ""));
-
 
 /** Most rows a ranking or a list shows; the rest is counted. */
 const MAX_RANKED = 20;
@@ -392,21 +492,34 @@ function answerMany(perDoc: PerDoc[], u: Understanding, label: string): AnswerRe
     const money = rows.every((r) => MONEY_UNITS.has(r.best.unit) && r.wan);
     const comparable = money || rows.every((r) => r.best.unit === rows[0]!.best.unit);
     if (comparable) {
-      const key = (r: (typeof rows)[number]) => (money ? r.wan! : new Decimal(r.best.value.replace(/,/g, "")));
+      const key = (r: (typeof rows)[number]) =>
+        money ? r.wan! : new Decimal(r.best.value.replace(/,/g, ""));
       rows = rows.sort((a, b) => (u.ranking === "max" ? key(b).cmp(key(a)) : key(a).cmp(key(b))));
       const top = rows[0]!;
       header = `${u.ranking === "max" ? "最多" : "最少"}的是 ${describe(top.d)}：${top.best.value} ${top.best.unit}。各单位${label}${money ? "（按万元换算比较）" : ""}：`;
     }
   }
   const shown = rows.slice(0, MAX_RANKED).map((r) => ({ d: r.d, items: r.items() }));
-  const lines = shown.map((r, i) => `${i + 1}. ${describe(r.d)}：${r.items[0]!.value} ${r.items[0]!.unit}\n   原文：「${compactQuote(r.items[0]!.quote)}」`);
-  if (rows.length > shown.length) lines.push(`……共 ${rows.length} 个单位，只列出前 ${shown.length} 个；写明地区或年份可以缩小范围。`);
+  const lines = shown.map(
+    (r, i) =>
+      `${i + 1}. ${describe(r.d)}：${r.items[0]!.value} ${r.items[0]!.unit}\n   原文：「${compactQuote(r.items[0]!.quote)}」`,
+  );
+  if (rows.length > shown.length)
+    lines.push(`……共 ${rows.length} 个单位，只列出前 ${shown.length} 个；写明地区或年份可以缩小范围。`);
   const answers = shown.flatMap((r) => r.items);
   return { status: "answered", answers, reply: [header, ...lines].join("\n"), via: "multi" };
 }
 
 /** A computed figure: the item (quoting its first input) and the reply lines naming every input's source. */
-function computed(d: LoadedDoc, inputs: Fact[], label: string, value: string, unit: string, formula: string, headline: string) {
+function computed(
+  d: LoadedDoc,
+  inputs: Fact[],
+  label: string,
+  value: string,
+  unit: string,
+  formula: string,
+  headline: string,
+) {
   const item: AnswerItem = { ...itemOf(d, inputs[0]!, label), value, unit, source: "computed", formula };
   const sources = inputs.map((f, i) => `依据${i + 1}：「${compactQuote(quoteOf(d, f.quote))}」`);
   return { item, reply: [`${describe(d)}：${headline}`, `计算：${formula}`, ...sources].join("\n") };
@@ -417,7 +530,8 @@ const MAX_CHOICES = 12;
 
 function askWhich(docs: LoadedDoc[], label: string, via?: string): AnswerResult {
   const choices = docs.slice(0, MAX_CHOICES).map((d) => ({ doc: d.id, label: describe(d) }));
-  const more = docs.length > MAX_CHOICES ? `\n……还有 ${docs.length - MAX_CHOICES} 个，请在问题里写明单位名称。` : "";
+  const more =
+    docs.length > MAX_CHOICES ? `\n……还有 ${docs.length - MAX_CHOICES} 个，请在问题里写明单位名称。` : "";
   return {
     status: "ambiguous",
     answers: [],
@@ -436,9 +550,19 @@ function answerSum(candidates: LoadedDoc[], u: Understanding): AnswerResult {
     const fa = findFigures(d, a!.terms, a!.unit, u.measure, null)[0];
     const fb = findFigures(d, b!.terms, b!.unit, u.measure, null)[0];
     if (!fa || !fb || fa.fact.unit !== fb.fact.unit) continue;
-    const total = new Decimal(fa.fact.value.replace(/,/g, "")).plus(new Decimal(fb.fact.value.replace(/,/g, "")));
+    const total = new Decimal(fa.fact.value.replace(/,/g, "")).plus(
+      new Decimal(fb.fact.value.replace(/,/g, "")),
+    );
     const formula = `${a!.name} ${fa.fact.value} + ${b!.name} ${fb.fact.value} = ${total.toFixed()} ${fa.fact.unit}`;
-    const c = computed(d, [fa.fact, fb.fact], `${a!.name} + ${b!.name}`, total.toFixed(), fa.fact.unit, formula, `${a!.name} + ${b!.name} = ${total.toFixed()} ${fa.fact.unit}`);
+    const c = computed(
+      d,
+      [fa.fact, fb.fact],
+      `${a!.name} + ${b!.name}`,
+      total.toFixed(),
+      fa.fact.unit,
+      formula,
+      `${a!.name} + ${b!.name} = ${total.toFixed()} ${fa.fact.unit}`,
+    );
     answers.push(c.item);
     replies.push(c.reply);
   }
@@ -451,13 +575,26 @@ function answerSum(candidates: LoadedDoc[], u: Understanding): AnswerResult {
  * 增减额 = 本年 − 上年, 增长率 = (本年 − 上年) / 上年 × 100, 完成率 = 决算 / 预算 × 100
  * (percentages rounded half-up to two places).
  */
-function answerComputedChange(candidates: LoadedDoc[], intent: Intent, u: Understanding, measure: Measure): AnswerResult | null {
+function answerComputedChange(
+  candidates: LoadedDoc[],
+  intent: Intent,
+  u: Understanding,
+  measure: Measure,
+): AnswerResult | null {
   const answers: AnswerItem[] = [];
   const replies: string[] = [];
   for (const d of candidates) {
-    const pick = (m: Measure) => findFigures(d, intent.terms, intent.unit, m, null, u.residual).find((f) => f.fact.source === "text" || m !== "上年数");
+    const pick = (m: Measure) =>
+      findFigures(d, intent.terms, intent.unit, m, null, u.residual).find(
+        (f) => f.fact.source === "text" || m !== "上年数",
+      );
     const current = pick(isFinalDoc(d) ? "决算数" : "预算数") ?? pick("value");
-    const base = measure === "完成率" ? findFigures(d, intent.terms, intent.unit, "预算数", null, u.residual).find((f) => f.fact.measure === "预算数") : pick("上年数");
+    const base =
+      measure === "完成率"
+        ? findFigures(d, intent.terms, intent.unit, "预算数", null, u.residual).find(
+            (f) => f.fact.measure === "预算数",
+          )
+        : pick("上年数");
     if (!current || !base || current.fact.unit !== base.fact.unit || current.fact === base.fact) continue;
     if (measure === "完成率" && current.fact.measure !== "决算数") continue;
     const a = new Decimal(current.fact.value.replace(/,/g, ""));
@@ -475,10 +612,21 @@ function answerComputedChange(candidates: LoadedDoc[], intent: Intent, u: Unders
       if (b.isZero()) continue;
       const top = measure === "增长率" ? a.minus(b) : a;
       value = top.div(b).mul(100).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2);
-      formula = measure === "增长率" ? `(${current.fact.value} − ${base.fact.value}) ÷ ${base.fact.value} × 100% = ${value}%` : `${current.fact.value} ÷ ${base.fact.value} × 100% = ${value}%`;
+      formula =
+        measure === "增长率"
+          ? `(${current.fact.value} − ${base.fact.value}) ÷ ${base.fact.value} × 100% = ${value}%`
+          : `${current.fact.value} ÷ ${base.fact.value} × 100% = ${value}%`;
     }
     const label = `${intent.name} ${MEASURE_WORDS[measure]}（计算）`;
-    const c = computed(d, [current.fact, base.fact], label, value, unit, formula, `${label} ${value} ${unit}`);
+    const c = computed(
+      d,
+      [current.fact, base.fact],
+      label,
+      value,
+      unit,
+      formula,
+      `${label} ${value} ${unit}`,
+    );
     answers.push(c.item);
     replies.push(c.reply);
   }
@@ -493,8 +641,12 @@ function answerBudgetGap(candidates: LoadedDoc[], intent: Intent, u: Understandi
   const answers: AnswerItem[] = [];
   const replies: string[] = [];
   for (const d of candidates) {
-    const actual = findFigures(d, intent.terms, intent.unit, "决算数", null, u.residual).find((f) => f.fact.measure === "决算数");
-    const budget = findFigures(d, intent.terms, intent.unit, "预算数", null, u.residual).find((f) => f.fact.measure === "预算数");
+    const actual = findFigures(d, intent.terms, intent.unit, "决算数", null, u.residual).find(
+      (f) => f.fact.measure === "决算数",
+    );
+    const budget = findFigures(d, intent.terms, intent.unit, "预算数", null, u.residual).find(
+      (f) => f.fact.measure === "预算数",
+    );
     if (!actual || !budget || actual.fact.unit !== budget.fact.unit) continue;
     const a = new Decimal(actual.fact.value.replace(/,/g, ""));
     const b = new Decimal(budget.fact.value.replace(/,/g, ""));
@@ -503,19 +655,36 @@ function answerBudgetGap(candidates: LoadedDoc[], intent: Intent, u: Understandi
     const unit = actual.fact.unit;
     const shown = (x: Decimal) => x.toFixed(places);
     const formula = `决算数 ${actual.fact.value} − 预算数 ${budget.fact.value} = ${shown(diff)} ${unit}`;
-    const word = diff.isNegative() ? `比预算少 ${shown(diff.abs())}` : diff.isZero() ? "与预算持平" : `比预算多 ${shown(diff)}`;
-    const c = computed(d, [actual.fact, budget.fact], `${intent.name} 决算与预算之差`, shown(diff), unit, formula, `${intent.name}决算${word}${diff.isZero() ? "" : ` ${unit}`}`);
+    const word = diff.isNegative()
+      ? `比预算少 ${shown(diff.abs())}`
+      : diff.isZero()
+        ? "与预算持平"
+        : `比预算多 ${shown(diff)}`;
+    const c = computed(
+      d,
+      [actual.fact, budget.fact],
+      `${intent.name} 决算与预算之差`,
+      shown(diff),
+      unit,
+      formula,
+      `${intent.name}决算${word}${diff.isZero() ? "" : ` ${unit}`}`,
+    );
     answers.push(c.item);
     replies.push(c.reply);
   }
-  if (!answers.length) return notFound(`文件中没有同时找到“${intent.name}”的预算数和决算数，无法计算差额。`, intent.name);
+  if (!answers.length)
+    return notFound(`文件中没有同时找到“${intent.name}”的预算数和决算数，无法计算差额。`, intent.name);
   return { status: "answered", answers, reply: replies.join("\n\n"), via: "difference" };
 }
 
 /** Answers that quote a passage: 原因, 名词解释, 部门职责/机构设置. */
 function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): AnswerResult {
   const subject = u.intents.find((i) => i.answer === "figure");
-  const topic = subject?.terms ?? residualTerms(u.residual.replace(/为什么|为何|原因|是什么意思|什么意思|是指|指什么|什么是|定义|名词解释|含义/g, ""));
+  const topic =
+    subject?.terms ??
+    residualTerms(
+      u.residual.replace(/为什么|为何|原因|是什么意思|什么意思|是指|指什么|什么是|定义|名词解释|含义/g, ""),
+    );
   const answers: AnswerItem[] = [];
   const replies: string[] = [];
   for (const d of candidates.slice(0, MAX_LISTED)) {
@@ -535,20 +704,37 @@ function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): 
         .sort((a, b) => b.score - a.score || a.i - b.i);
       if (scored[0]) pick = [scored[0].i];
       // "…增减变化原因" as a heading: the explanation is the section's text.
-      const sec = d.model.sections.find((x) => /原因/.test(x.title) && topic.some((t) => labelKey(x.title).includes(t)));
+      const sec = d.model.sections.find(
+        (x) => /原因/.test(x.title) && topic.some((t) => labelKey(x.title).includes(t)),
+      );
       if (!pick.length && sec) {
-        pick = sentences.map((x, i) => ({ x, i })).filter(({ x }) => x.span[0] > sec.span[0] && x.span[1] <= sec.span[1] && !headings.has(x.span[0])).slice(0, 4).map(({ i }) => i);
+        pick = sentences
+          .map((x, i) => ({ x, i }))
+          .filter(({ x }) => x.span[0] > sec.span[0] && x.span[1] <= sec.span[1] && !headings.has(x.span[0]))
+          .slice(0, 4)
+          .map(({ i }) => i);
       }
       const i0 = pick[0];
-      if (i0 !== undefined && !topic.some((t) => labelKey(sentences[i0]!.text).includes(t)) && i0 > 0) pick = [i0 - 1, i0];
+      if (i0 !== undefined && !topic.some((t) => labelKey(sentences[i0]!.text).includes(t)) && i0 > 0)
+        pick = [i0 - 1, i0];
     } else if (intent.answer === "definition") {
-      const idx = sentences.findIndex((s) => topic.some((t) => new RegExp(`${escapeRe(t)}[:：]|${escapeRe(t)}(是指|指)`).test(labelKey(s.text))));
+      const idx = sentences.findIndex((s) =>
+        topic.some((t) => new RegExp(`${escapeRe(t)}[:：]|${escapeRe(t)}(是指|指)`).test(labelKey(s.text))),
+      );
       if (idx >= 0) pick = [idx];
     } else {
-      const sec = d.model.sections.findIndex((s) => intent.terms.some((t) => labelKey(s.title).includes(t)) || topic.some((t) => labelKey(s.title).includes(t)));
+      const sec = d.model.sections.findIndex(
+        (s) =>
+          intent.terms.some((t) => labelKey(s.title).includes(t)) ||
+          topic.some((t) => labelKey(s.title).includes(t)),
+      );
       if (sec >= 0) {
         const span = d.model.sections[sec]!.span;
-        pick = sentences.map((s, i) => ({ s, i })).filter(({ s }) => s.span[0] >= span[0] && s.span[1] <= span[1]).slice(0, 8).map(({ i }) => i);
+        pick = sentences
+          .map((s, i) => ({ s, i }))
+          .filter(({ s }) => s.span[0] >= span[0] && s.span[1] <= span[1])
+          .slice(0, 8)
+          .map(({ i }) => i);
       }
     }
     if (!pick.length) continue;
@@ -557,7 +743,19 @@ function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): 
     const span: [number, number] = [first.span[0], last.span[1]];
     const quote = quoteOf(d, span);
     const m = d.meta;
-    answers.push({ doc: d.id, value: "", unit: "", quote, label: intent.name, department: m.unit, year: m.year, docKind: m.kind, section: first.section >= 0 ? (d.model.sections[first.section]?.path.join(" › ") ?? null) : null, source: "text", span });
+    answers.push({
+      doc: d.id,
+      value: "",
+      unit: "",
+      quote,
+      label: intent.name,
+      department: m.unit,
+      year: m.year,
+      docKind: m.kind,
+      section: first.section >= 0 ? (d.model.sections[first.section]?.path.join(" › ") ?? null) : null,
+      source: "text",
+      span,
+    });
     replies.push(`${describe(d)}（${intent.name}）：\n「${compactQuote(quote)}」`);
   }
   if (!answers.length) return notFound(`文件中没有找到相关的${intent.name}说明。`, intent.name);
@@ -567,14 +765,21 @@ function answerText(candidates: LoadedDoc[], intent: Intent, u: Understanding): 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** No figure: say whether the document states "none", has the table only as an image, or is silent. */
-function explainMissing(candidates: LoadedDoc[], intent: Intent | undefined, u: Understanding, label: string): AnswerResult {
+function explainMissing(
+  candidates: LoadedDoc[],
+  intent: Intent | undefined,
+  u: Understanding,
+  label: string,
+): AnswerResult {
   const terms = (intent?.terms ?? residualTerms(u.residual)).slice(0, 3).filter((t) => t.length >= 3);
   const parts: string[] = [];
   let reason: "stated_none" | "table_unreadable" | "not_disclosed" = "not_disclosed";
   for (const d of candidates.slice(0, MAX_LISTED)) {
     const none = d.model.sentences.find((s) => {
       const k = labelKey(s.text);
-      return terms.some((t) => k.includes(t)) && /(?<![^\u4e00-\u9fa5]有)无|没有|未发生|不涉及|未安排/.test(k);
+      return (
+        terms.some((t) => k.includes(t)) && /(?<![^\u4e00-\u9fa5]有)无|没有|未发生|不涉及|未安排/.test(k)
+      );
     });
     if (none) {
       reason = "stated_none";
@@ -584,12 +789,18 @@ function explainMissing(candidates: LoadedDoc[], intent: Intent | undefined, u: 
     const unreadable = d.model.tables.filter((t) => !t.present && !t.statedEmpty);
     if (unreadable.length) {
       reason = "table_unreadable";
-      parts.push(`${describe(d)}：正文没有给出“${label}”；文件中的表格（${unreadable.map((t) => t.title).slice(0, 4).join("、")}${unreadable.length > 4 ? "等" : ""}）是图片，无法读取，不能据此说未公开。`);
+      parts.push(
+        `${describe(d)}：正文没有给出“${label}”；文件中的表格（${unreadable
+          .map((t) => t.title)
+          .slice(0, 4)
+          .join("、")}${unreadable.length > 4 ? "等" : ""}）是图片，无法读取，不能据此说未公开。`,
+      );
       continue;
     }
     parts.push(`${describe(d)}：文件没有公开“${label}”。`);
   }
-  if (candidates.length > MAX_LISTED) parts.push(`其余 ${candidates.length - MAX_LISTED} 个文件中也没有找到“${label}”的数字。`);
+  if (candidates.length > MAX_LISTED)
+    parts.push(`其余 ${candidates.length - MAX_LISTED} 个文件中也没有找到“${label}”的数字。`);
   return notFound(parts.join("\n"), intent?.name, { reason });
 }
 
@@ -614,7 +825,11 @@ function fulltext(all: LoadedDoc[], u: Understanding): AnswerResult {
   for (const d of candidates) for (const h of searchPassages(d.search(), query, 2)) hits.push({ d, ...h });
   hits.sort((a, b) => b.score - a.score);
   const top = hits.slice(0, 3);
-  if (!top.length) return notFound(`没有找到与“${query}”相关的内容。可以问：收支总计、三公经费、机关运行经费、基本支出、某个科目（如“基本工资”）等。`, "fulltext");
+  if (!top.length)
+    return notFound(
+      `没有找到与“${query}”相关的内容。可以问：收支总计、三公经费、机关运行经费、基本支出、某个科目（如“基本工资”）等。`,
+      "fulltext",
+    );
   const lines = top.map((h) => {
     const span = spanOfRef(h.d.model, h.ref);
     return `${describe(h.d)}：「${compactQuote(quoteOf(h.d, span))}」`;
@@ -636,7 +851,9 @@ function spanOfRef(model: DocModel, ref: string): [number, number] {
 export function passageAround(d: LoadedDoc, span: [number, number]): string {
   const table = d.model.tables.find((t) => t.present && t.span[0] <= span[0] && span[1] <= t.span[1]);
   if (table) {
-    const row = table.rows.find((r) => r.span[0] <= span[0] && span[1] <= Math.max(r.span[1], span[1]) && span[0] < r.span[1]);
+    const row = table.rows.find(
+      (r) => r.span[0] <= span[0] && span[1] <= Math.max(r.span[1], span[1]) && span[0] < r.span[1],
+    );
     const cols = table.columns.length ? `\n栏目：${table.columns.join(" | ")}` : "";
     const rowText = row ? d.model.text.slice(row.span[0], row.span[1]) : d.model.text.slice(span[0], span[1]);
     return `${[table.number, table.title].filter(Boolean).join(" ")}${table.unit ? `（单位：${table.unit}）` : ""}${cols}\n${rowText.replace(/\s+/g, " ").trim()}`;

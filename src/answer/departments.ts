@@ -59,7 +59,9 @@ function departmentScore(q: string, mentions: string[], doc: DocRef): number {
   const p = profileOf(meta);
   // The longest name found decides; an alias that dropped the leading place ranks lower.
   const unitHit = p.unit && p.unit.length >= 4 && q.includes(p.unit) ? 100.5 + p.unit.length : 0;
-  const alias = p.aliases.filter((n) => n.length >= 4 && q.includes(n)).sort((a, b) => b.length - a.length)[0];
+  const alias = p.aliases
+    .filter((n) => n.length >= 4 && q.includes(n))
+    .sort((a, b) => b.length - a.length)[0];
   // An alias that extends the full name ("350科技和工信部门") is more specific than the name itself.
   const extendsUnit = alias && p.unit && alias.includes(p.unit);
   const placeLost = alias && !extendsUnit && meta.region && !p.regions.some((r) => alias.startsWith(r));
@@ -74,7 +76,8 @@ function departmentScore(q: string, mentions: string[], doc: DocRef): number {
     mention = mention.replace(/^[\d年度的]+/, "");
     if (mention.length < 2) continue;
     for (const core of p.cores) {
-      if (core.startsWith(mention[0]!) && isSubsequence(mention, core)) orgHit = Math.max(orgHit, 5 + mention.length);
+      if (core.startsWith(mention[0]!) && isSubsequence(mention, core))
+        orgHit = Math.max(orgHit, 5 + mention.length);
     }
   }
   if (orgHit && score) return score + orgHit;

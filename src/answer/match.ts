@@ -15,13 +15,21 @@ const leftover = (s: string) => s.replace(CONNECTORS, "").replace(/[^\u4e00-\u9f
 /** How well a fact's label states `term` (higher is better), or null when it is another metric. */
 export function termScore(fact: Fact, term: string): number | null {
   // "X占Y的Z%": Y after 占 is the denominator, not the metric the share belongs to.
-  const label = fact.measure === "占比" && fact.label.includes("占") ? fact.label.slice(0, fact.label.lastIndexOf("占")) : fact.label;
+  const label =
+    fact.measure === "占比" && fact.label.includes("占")
+      ? fact.label.slice(0, fact.label.lastIndexOf("占"))
+      : fact.label;
   const at = label.lastIndexOf(term);
   if (at >= 0) {
     const rest = leftover(label.slice(at + term.length));
     if (rest.length >= 2) return null;
     // Words right before the metric usually narrow it ("基金预算收入" is not 预算收入).
-    const prefix = leftover(label.slice(0, at).split(/[，,：:；;。]/).pop() ?? "");
+    const prefix = leftover(
+      label
+        .slice(0, at)
+        .split(/[，,：:；;。]/)
+        .pop() ?? "",
+    );
     return 10 - Math.min(prefix.length * 0.4, 3) - rest.length * 0.5 + (label === term ? 1 : 0);
   }
   // The sentence's subject carries the metric and the local label only says which measure

@@ -26,11 +26,10 @@ export async function startBotFromConfig(
   if (!config.TELEGRAM_BOT_TOKEN) throw new ConfigError("TELEGRAM_BOT_TOKEN is not set");
 
   let current = engine;
-  const warm = (e: Engine) => void e.warmUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, "warm-up stopped"));
+  const warm = (e: Engine) =>
+    void e.warmUp().catch((err: unknown) => log.warn({ err: (err as Error).message }, "warm-up stopped"));
   warm(engine);
-  const reopen =
-    options.reopenEngine ??
-    (() => openFromConfig(config, { rebuild: true }));
+  const reopen = options.reopenEngine ?? (() => openFromConfig(config, { rebuild: true }));
   const app = createBot({
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT?.replace(/\/+$/, ""),

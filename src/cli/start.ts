@@ -16,7 +16,10 @@ async function terminalChat(engine: Engine) {
   for await (const line of rl) {
     const q = line.trim();
     if (q === "/quit" || q === "/exit") break;
-    if (q === "/docs") process.stdout.write(docs.map((d) => `${d.doc}: ${d.unit ?? "?"} ${d.year ?? "?"} ${d.kind}`).join("\n") + "\n");
+    if (q === "/docs")
+      process.stdout.write(
+        docs.map((d) => `${d.doc}: ${d.unit ?? "?"} ${d.year ?? "?"} ${d.kind}`).join("\n") + "\n",
+      );
     else if (q) {
       try {
         process.stdout.write(engine.ask(q).reply + "\n");

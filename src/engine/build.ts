@@ -35,11 +35,22 @@ export function buildDocument(path: string, store: IndexStore): BuildResult {
   const words = domainWords(model);
   addUserWords(words);
   const tokens = tokenizePassages(passagesOf(model));
-  const entry = (bytes: CatalogEntry["bytes"]): CatalogEntry => ({ id: model.id, file: model.file, hash: model.hash, meta: model.meta, report: reportOf(model), words, bytes });
+  const entry = (bytes: CatalogEntry["bytes"]): CatalogEntry => ({
+    id: model.id,
+    file: model.file,
+    hash: model.hash,
+    meta: model.meta,
+    report: reportOf(model),
+    words,
+    bytes,
+  });
   try {
     return { ok: true, entry: entry(store.save(model, tokens)), saved: true, model, tokens };
   } catch (err) {
-    logger.error({ doc: model.id, err: (err as Error).message }, "could not persist the index; answering from memory");
+    logger.error(
+      { doc: model.id, err: (err as Error).message },
+      "could not persist the index; answering from memory",
+    );
     return { ok: true, entry: entry({ model: 1, search: 1 }), saved: false, model, tokens };
   }
 }
@@ -54,7 +65,8 @@ function loaderArgs(workerFile: URL): string[] {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (/^--(import|require|loader|experimental-loader)=/.test(a)) out.push(a);
-    else if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(a) && argv[i + 1]) out.push(a, argv[++i]!);
+    else if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(a) && argv[i + 1])
+      out.push(a, argv[++i]!);
   }
   if (workerFile.pathname.endsWith(".ts") && !out.some((a) => a.includes("tsx"))) out.push("--import", "tsx");
   return out;
@@ -80,12 +92,22 @@ export async function buildDocuments(
   userWords: string[],
 ): Promise<{ results: BuildResult[]; threads: number; workerFailures: number }> {
   const threads = Math.min(availableParallelism(), Math.floor(paths.length / (POOL_FROM / 2)));
-  if (paths.length < POOL_FROM || threads < 2) return { results: paths.map((p) => buildDocument(p, store)), threads: 0, workerFailures: 0 };
-  const workerFile = new URL(`./build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+  if (paths.length < POOL_FROM || threads < 2)
+    return { results: paths.map((p) => buildDocument(p, store)), threads: 0, workerFailures: 0 };
+  const workerFile = new URL(
+    `./build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+    import.meta.url,
+  );
   const workerData: WorkerInput = { ...where, userWords };
   let pool: Piscina;
   try {
-    pool = new Piscina({ filename: workerFile.href, minThreads: threads, maxThreads: threads, execArgv: loaderArgs(workerFile), workerData });
+    pool = new Piscina({
+      filename: workerFile.href,
+      minThreads: threads,
+      maxThreads: threads,
+      execArgv: loaderArgs(workerFile),
+      workerData,
+    });
   } catch (err) {
     logger.warn({ err: (err as Error).message }, "worker threads unavailable: building inline");
     return { results: paths.map((p) => buildDocument(p, store)), threads: 0, workerFailures: 0 };
@@ -97,7 +119,11 @@ export async function buildDocuments(
       paths.map((p) =>
         (pool.run(p) as Promise<BuildResult>).catch((err: unknown) => {
           // A pool that cannot start fails every task: say so a few times, not a thousand.
-          if (++workerFailures <= 3) logger.warn({ file: basename(p), err: (err as Error).message, worker: fileURLToPath(workerFile) }, "build worker failed: building inline");
+          if (++workerFailures <= 3)
+            logger.warn(
+              { file: basename(p), err: (err as Error).message, worker: fileURLToPath(workerFile) },
+              "build worker failed: building inline",
+            );
           return buildDocument(p, store);
         }),
       ),
@@ -107,4 +133,3 @@ export async function buildDocuments(
     await pool.destroy();
   }
 }
-

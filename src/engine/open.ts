@@ -3,7 +3,15 @@ import { existsSync } from "node:fs";
 import type { AnyOrama } from "@orama/orama";
 import type { AppConfig } from "../config/env.js";
 import { logger } from "../config/logger.js";
-import { MODEL_VERSION, docIdOf, fileHash, labelKey, listDocuments, reportOf, type DocModel } from "../ingest/index.js";
+import {
+  MODEL_VERSION,
+  docIdOf,
+  fileHash,
+  labelKey,
+  listDocuments,
+  reportOf,
+  type DocModel,
+} from "../ingest/index.js";
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
@@ -15,7 +23,19 @@ import type { Engine, IngestReport, OpenOptions } from "./index.js";
 
 /** A model standing in for a document that became unreadable after start: it answers "not disclosed". */
 function emptyModel(entry: CatalogEntry): DocModel {
-  return { version: MODEL_VERSION, id: entry.id, file: entry.file, hash: entry.hash, encoding: "utf-8", text: "", meta: entry.meta, sections: [], sentences: [], tables: [], warnings: ["document unreadable"] };
+  return {
+    version: MODEL_VERSION,
+    id: entry.id,
+    file: entry.file,
+    hash: entry.hash,
+    encoding: "utf-8",
+    text: "",
+    meta: entry.meta,
+    sections: [],
+    sentences: [],
+    tables: [],
+    warnings: ["document unreadable"],
+  };
 }
 
 /** The persisted documents of one engine: the catalog entries, rewritten when a document is healed. */
@@ -37,7 +57,12 @@ interface EngineDoc extends LoadedDoc {
  * the full-text index are read or made on first use, so a large corpus starts at once and pays per
  * document a question touches. A file found damaged then is rebuilt from the document.
  */
-function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: BuildResult & { ok: true }): EngineDoc {
+function loadedDoc(
+  path: string,
+  entry: CatalogEntry,
+  catalog: Catalog,
+  built?: BuildResult & { ok: true },
+): EngineDoc {
   let model: DocModel | null = built?.model ?? null;
   let tokens: string[][] | null = built?.tokens ?? null;
   let facts: Fact[] | null = null;
@@ -68,7 +93,11 @@ function loadedDoc(path: string, entry: CatalogEntry, catalog: Catalog, built?: 
   };
   const allFacts = () => (facts ??= [...sentenceFacts(getModel()), ...tableFacts(getModel())]);
   // Label keys of sentences and table rows: the same normalisation facts are matched with.
-  const wordsOf = (m: DocModel) => (words ??= [...m.sentences.map((x) => labelKey(x.text)), ...m.tables.flatMap((t) => [labelKey(t.title), ...t.rows.map((r) => labelKey(r.label))])].join("\n"));
+  const wordsOf = (m: DocModel) =>
+    (words ??= [
+      ...m.sentences.map((x) => labelKey(x.text)),
+      ...m.tables.flatMap((t) => [labelKey(t.title), ...t.rows.map((r) => labelKey(r.label))]),
+    ].join("\n"));
   return {
     prepare() {
       wordsOf(getModel());
@@ -139,7 +168,15 @@ function recoverEntry(store: IndexStore, path: string, hash: string): CatalogEnt
   if (!("model" in cached)) return null;
   const model = cached.model;
   if (!store.loadTokens(model, passagesOf(model).length)) return null;
-  const entry: CatalogEntry = { id: model.id, file: model.file, hash, meta: model.meta, report: reportOf(model), words: domainWords(model), bytes: { model: 1, search: 1 } };
+  const entry: CatalogEntry = {
+    id: model.id,
+    file: model.file,
+    hash,
+    meta: model.meta,
+    report: reportOf(model),
+    words: domainWords(model),
+    bytes: { model: 1, search: 1 },
+  };
   const sizes = store.sizesOf(entry.id);
   return sizes ? { ...entry, bytes: sizes } : null;
 }
@@ -154,7 +191,8 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
 
   const read = opts.rebuild ? { reason: "rebuild asked for" } : store.readCatalog();
   const known = read instanceof Map ? read : new Map<string, CatalogEntry>();
-  if (!(read instanceof Map) && read.reason !== "not built yet" && !opts.rebuild) logger.warn({ reason: read.reason }, "index catalog unusable: checking each document");
+  if (!(read instanceof Map) && read.reason !== "not built yet" && !opts.rebuild)
+    logger.warn({ reason: read.reason }, "index catalog unusable: checking each document");
 
   const paths = listDocuments(opts.docsDir);
   const current = new Map<string, CatalogEntry>();
@@ -170,22 +208,33 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
       continue;
     }
     const reason = opts.rebuild ? "rebuild asked for" : staleness(store, known.get(id), hash);
-    const recovered = reason && !opts.rebuild && !(read instanceof Map) ? recoverEntry(store, path, hash) : null;
+    const recovered =
+      reason && !opts.rebuild && !(read instanceof Map) ? recoverEntry(store, path, hash) : null;
     if (!reason || recovered) {
       current.set(path, recovered ?? known.get(id)!);
       changed ||= !!recovered;
       continue;
     }
-    if (reason !== "not built yet" && reason !== "rebuild asked for") logger.warn({ doc: id, reason }, "rebuilding document index");
+    if (reason !== "not built yet" && reason !== "rebuild asked for")
+      logger.warn({ doc: id, reason }, "rebuilding document index");
     toBuild.push(path);
   }
 
   const built = new Map<string, BuildResult>();
   const start = performance.now();
-  const { results, threads, workerFailures } = await buildDocuments(toBuild, store, { indexDir: opts.indexDir, docsDir: opts.docsDir }, intentWords);
+  const { results, threads, workerFailures } = await buildDocuments(
+    toBuild,
+    store,
+    { indexDir: opts.indexDir, docsDir: opts.docsDir },
+    intentWords,
+  );
   toBuild.forEach((p, i) => built.set(p, results[i]!));
 
-  const report: IngestReport = { documents: [], failed: [], built: { documents: toBuild.length, threads, workerFailures, ms: Math.round(performance.now() - start) } };
+  const report: IngestReport = {
+    documents: [],
+    failed: [],
+    built: { documents: toBuild.length, threads, workerFailures, ms: Math.round(performance.now() - start) },
+  };
   const entries = new Map<string, CatalogEntry>();
   const catalog: Catalog = { store, entries, save: () => writeCatalog(store, entries) };
   const docs: EngineDoc[] = [];
@@ -221,7 +270,15 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
   const engine: Engine = {
     generation,
     ask: (question, options) => answerQuestion(corpus, question, options),
-    documents: () => report.documents.map(({ doc, unit, aliases, region, year, kind }) => ({ doc, unit, aliases, region, year, kind })),
+    documents: () =>
+      report.documents.map(({ doc, unit, aliases, region, year, kind }) => ({
+        doc,
+        unit,
+        aliases,
+        region,
+        year,
+        kind,
+      })),
     passage: (doc, span) => {
       const d = corpus.byId.get(doc);
       return d ? passageAround(d, span) : null;
@@ -233,7 +290,10 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
         // A few documents at a time (~10 ms), then let waiting questions and updates through.
         if (i % 4 === 3) await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      logger.info({ documents: docs.length, ms: Math.round(performance.now() - start) }, "all documents in memory");
+      logger.info(
+        { documents: docs.length, ms: Math.round(performance.now() - start) },
+        "all documents in memory",
+      );
     },
     loadedDocuments: () => docs.filter((d) => d.loaded).length,
   };
@@ -244,7 +304,10 @@ function writeCatalog(store: IndexStore, entries: Map<string, CatalogEntry>): vo
   try {
     store.writeCatalog([...entries.values()]);
   } catch (err) {
-    logger.error({ err: (err as Error).message }, "could not write the index catalog: the next start checks each document");
+    logger.error(
+      { err: (err as Error).message },
+      "could not write the index catalog: the next start checks each document",
+    );
   }
 }
 

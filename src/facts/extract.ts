@@ -43,7 +43,10 @@ function withoutAsides(s: string): string {
 }
 
 const UNITS = "万元|亿元|千元|万(?![\u4e00-\u9fa5])|元|%|个|人次|人|辆|分|家|项|名|次|台|套|批|户|平方米";
-const FIGURE_RE = new RegExp(`(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${UNITS})`, "g");
+const FIGURE_RE = new RegExp(
+  `(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${UNITS})`,
+  "g",
+);
 
 const cacheKey = (cache: Map<string, string>, s: string) => {
   const key = labelKey(s);
@@ -105,7 +108,11 @@ export function tableFacts(model: DocModel): Fact[] {
           ? labelKey(row.label)
           : labelKey((templateRowLabel(t.title) ?? "") + (cell.column ?? "").split(" › ").slice(1).join(""));
         const column = cell.column ?? (i === 0 ? null : `第${i + 1}列`);
-        const colMeasure: Measure = /决算数|执行数|实际|^决算/.test(cell.column ?? "") ? "决算数" : /预算数|年初预算|全年预算|^预算/.test(cell.column ?? "") ? "预算数" : "value";
+        const colMeasure: Measure = /决算数|执行数|实际|^决算/.test(cell.column ?? "")
+          ? "决算数"
+          : /预算数|年初预算|全年预算|^预算/.test(cell.column ?? "")
+            ? "预算数"
+            : "value";
         const where = [t.number, t.title].filter(Boolean).join(" ");
         facts.push({
           doc: model.id,

@@ -17,11 +17,21 @@ export const MONEY_UNITS = new Set(["万元", "万", "元", "亿元", "千元"])
 const CHANGE_WORDS = /增加|减少|增长|下降|上升|降低|减支|增支|节约|持平|变动|同比|增幅|降幅/;
 
 /** Measure of a printed figure from its local label (text since the previous figure) and unit. */
-export function measureOfLabel(rawLabel: string, unit: string, year: number | null, previousLabel = ""): Measure {
+export function measureOfLabel(
+  rawLabel: string,
+  unit: string,
+  year: number | null,
+  previousLabel = "",
+): Measure {
   // Names of budget categories are not the word 预算 ("一般公共预算财政拨款支出 3878.84" is an amount).
-  const label = rawLabel.replace(/(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)预算|预算(单位|管理|编制|公开|绩效)/g, "");
+  const label = rawLabel.replace(
+    /(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)预算|预算(单位|管理|编制|公开|绩效)/g,
+    "",
+  );
   // "比年初预算数 28.39 万元减少 20 万元": the comparison is printed before the previous figure.
-  const comparedTo = /^[，,]?(增加|减少|增长|下降|上升|降低|节约|超支)/.test(label) ? previousLabel + label : label;
+  const comparedTo = /^[，,]?(增加|减少|增长|下降|上升|降低|节约|超支)/.test(label)
+    ? previousLabel + label
+    : label;
   const againstBudget = /(比|较|与)(年初|全年|调整后)?预算/.test(comparedTo);
   if (againstBudget && CHANGE_WORDS.test(label)) return "预算差额";
   if (PERCENT_UNITS.has(unit)) {
@@ -31,7 +41,11 @@ export function measureOfLabel(rawLabel: string, unit: string, year: number | nu
     return "比率";
   }
   if (!MONEY_UNITS.has(unit)) return "value";
-  if (CHANGE_WORDS.test(label.replace(/与.{0,8}相比|比.{0,6}(年|数)/g, "")) || /(增加|减少|增长|下降)$/.test(label)) return "增减额";
+  if (
+    CHANGE_WORDS.test(label.replace(/与.{0,8}相比|比.{0,6}(年|数)/g, "")) ||
+    /(增加|减少|增长|下降)$/.test(label)
+  )
+    return "增减额";
   const priorYear = year ? new RegExp(`${year - 1}年`) : /(?!)/;
   if (/上年|去年|上一年|上年度/.test(label) || priorYear.test(label)) return "上年数";
   if (/决算|实际|执行数|支出数|完成数/.test(label)) return "决算数";

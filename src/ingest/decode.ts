@@ -14,7 +14,8 @@ export function decodeDocument(bytes: Uint8Array): Decoded {
   if (bytes.length === 0) return { ok: false, reason: "empty file" };
   if (bytes.length > MAX_DOC_BYTES) return { ok: false, reason: `file too large (${bytes.length} bytes)` };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return finish(buf.subarray(3).toString("utf8"), "UTF-8 (BOM)");
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
+    return finish(buf.subarray(3).toString("utf8"), "UTF-8 (BOM)");
   if (buf[0] === 0xff && buf[1] === 0xfe) return finish(iconv.decode(buf.subarray(2), "utf16le"), "UTF-16LE");
   if (buf[0] === 0xfe && buf[1] === 0xff) return finish(iconv.decode(buf.subarray(2), "utf16be"), "UTF-16BE");
   if (looksBinary(buf)) return { ok: false, reason: "binary data, not text" };
@@ -29,7 +30,8 @@ export function decodeDocument(bytes: Uint8Array): Decoded {
   if (!iconv.encodingExists(encoding)) return { ok: false, reason: `unsupported encoding ${guess}` };
   const text = iconv.decode(buf, encoding);
   const bad = (text.match(/\uFFFD/g) ?? []).length;
-  if (bad > Math.max(3, text.length * 0.01)) return { ok: false, reason: `undecodable bytes (tried ${encoding})` };
+  if (bad > Math.max(3, text.length * 0.01))
+    return { ok: false, reason: `undecodable bytes (tried ${encoding})` };
   return finish(text, encoding);
 }
 

@@ -33,9 +33,14 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
     }
     if (cells < 3) continue;
     const t = prevContent(i);
-    const titled = t && !t.tabCell && !claimed.has(t.index) && t.norm.length <= 45 && !/[。；]/.test(t.norm) ? t : null;
+    const titled =
+      t && !t.tabCell && !claimed.has(t.index) && t.norm.length <= 45 && !/[。；]/.test(t.norm) ? t : null;
     const blockLines = lines.slice(i, j);
-    blocks.push({ title: titled?.norm ?? blockLines.find((l) => !l.blank)?.norm ?? "表", titleLine: titled, lines: blockLines });
+    blocks.push({
+      title: titled?.norm ?? blockLines.find((l) => !l.blank)?.norm ?? "表",
+      titleLine: titled,
+      lines: blockLines,
+    });
     for (let k = titled ? titled.index : i; k < j; k++) {
       claimed.add(k);
       bodyLines.add(k);
@@ -94,7 +99,8 @@ export function buildStructure(text: string): Structure {
   const { blocks, bodyLines } = findTableBlocks(lines);
   const tables = blocks.map((b) => parseTable(text, b));
   for (const t of tables) {
-    if (!t.present && !t.statedEmpty) warnings.push(`table "${t.title}" is named but its content is not in the text (an image?)`);
+    if (!t.present && !t.statedEmpty)
+      warnings.push(`table "${t.title}" is named but its content is not in the text (an image?)`);
   }
 
   const sections: Section[] = [];

@@ -45,21 +45,33 @@ function readSidecar(path: string): { sidecar: MetaSidecar | null; raw: string; 
   try {
     const parsed = MetaSidecar.safeParse(JSON.parse(raw));
     if (parsed.success) return { sidecar: parsed.data, raw };
-    return { sidecar: null, raw, warning: `ignored ${basename(sidecarPath)}: ${parsed.error.issues[0]?.message}` };
+    return {
+      sidecar: null,
+      raw,
+      warning: `ignored ${basename(sidecarPath)}: ${parsed.error.issues[0]?.message}`,
+    };
   } catch (err) {
     return { sidecar: null, raw, warning: `ignored ${basename(sidecarPath)}: ${(err as Error).message}` };
   }
 }
 
 /** Builds the document model of one file's bytes. Never throws for bad content: returns a reason. */
-export function ingestBytes(file: string, bytes: Uint8Array, sidecarRaw = "", sidecar: MetaSidecar | null = null): IngestOutcome {
+export function ingestBytes(
+  file: string,
+  bytes: Uint8Array,
+  sidecarRaw = "",
+  sidecar: MetaSidecar | null = null,
+): IngestOutcome {
   const decoded = decodeDocument(bytes);
   if (!decoded.ok) return { ok: false, file, reason: decoded.reason };
   try {
     const structure = buildStructure(decoded.text);
     const meta = extractMeta(decoded.text, structure.tables);
     if (sidecar) {
-      Object.assign(meta, { ...sidecar, aliases: [...new Set([...meta.aliases, ...(sidecar.aliases ?? [])])] });
+      Object.assign(meta, {
+        ...sidecar,
+        aliases: [...new Set([...meta.aliases, ...(sidecar.aliases ?? [])])],
+      });
     }
     if (!meta.unit) structure.warnings.push("unit name not found in the text");
     if (!meta.year) structure.warnings.push("fiscal year not found in the text");

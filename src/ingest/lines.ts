@@ -56,5 +56,7 @@ export function headingLevel(norm: string): number {
 
 /** A page number or running page marker: "- 14 -", "—3—", "第 3 页", or a lone small number. */
 export function isPageMarker(norm: string): boolean {
-  return /^[-—–]\s?\d{1,4}\s?[-—–]$/.test(norm) || /^第\d{1,4}页(共\d+页)?$/.test(norm) || /^\d{1,3}$/.test(norm);
+  return (
+    /^[-—–]\s?\d{1,4}\s?[-—–]$/.test(norm) || /^第\d{1,4}页(共\d+页)?$/.test(norm) || /^\d{1,3}$/.test(norm)
+  );
 }

@@ -18,13 +18,20 @@ const count = <T>(xs: T[]) => {
 
 /** Full unit name: "部门：X", table-header unit lines, and the most frequent "<place><org>" name. */
 function findUnit(head: string, all: string): string | null {
-  const labelled = new RegExp(`(?:部门|编制单位|预算单位|单位名称)[:：]\\s*([\\u4e00-\\u9fa5（）()]{2,40}?${ORG_SUFFIX})(?=\\s|\\d|$|金额|单位|预算)`).exec(all);
+  const labelled = new RegExp(
+    `(?:部门|编制单位|预算单位|单位名称)[:：]\\s*([\\u4e00-\\u9fa5（）()]{2,40}?${ORG_SUFFIX})(?=\\s|\\d|$|金额|单位|预算)`,
+  ).exec(all);
   if (labelled?.[1]) return labelled[1];
   // A table header line such as "350科技和工信部门": code + unit name.
   const coded = new RegExp(`^\\d{3,6}([\\u4e00-\\u9fa5]{2,30}${ORG_SUFFIX})$`, "m").exec(all);
   if (coded?.[1]) return coded[1];
-  const orgRe = new RegExp(`[\\u4e00-\\u9fa5]{2,12}?${REGION_SUFFIX}[\\u4e00-\\u9fa5]{0,20}?${ORG_SUFFIX}`, "g");
-  const names = [...all.matchAll(orgRe)].map((m) => m[0].replace(LEADING_NOISE, "")).filter((n) => !/^(根据|按照|关于|本|我|经|由|从|对|向|在|为|各|全)/.test(n));
+  const orgRe = new RegExp(
+    `[\\u4e00-\\u9fa5]{2,12}?${REGION_SUFFIX}[\\u4e00-\\u9fa5]{0,20}?${ORG_SUFFIX}`,
+    "g",
+  );
+  const names = [...all.matchAll(orgRe)]
+    .map((m) => m[0].replace(LEADING_NOISE, ""))
+    .filter((n) => !/^(根据|按照|关于|本|我|经|由|从|对|向|在|为|各|全)/.test(n));
   const freq = count(names);
   let best: string | null = null;
   let bestScore = 0;
@@ -42,7 +49,8 @@ function regionsOf(name: string): string[] {
   const out: string[] = [];
   const re = new RegExp(`([\\u4e00-\\u9fa5]{1,8}?)${REGION_SUFFIX}`, "g");
   for (const m of name.matchAll(re)) {
-    if (m.index !== undefined && m[1] && !NOT_REGION.test(m[1]) && m.index === out.join("").length) out.push(m[0]);
+    if (m.index !== undefined && m[1] && !NOT_REGION.test(m[1]) && m.index === out.join("").length)
+      out.push(m[0]);
     else break;
   }
   return out;
@@ -60,7 +68,10 @@ function aliasesFor(unit: string | null, regions: string[], all: string): string
   }
   // Abbreviated names in the text ("山海关区科工局"): kept when the org part abbreviates the unit's
   // own name (科工 in 科技和工信), so another bureau the text mentions (财政局) is not an alias.
-  const abbrRe = new RegExp(`([\\u4e00-\\u9fa5]{2,6}?${REGION_SUFFIX})([\\u4e00-\\u9fa5]{1,6}?局|[\\u4e00-\\u9fa5]{2,8}?部门)`, "g");
+  const abbrRe = new RegExp(
+    `([\\u4e00-\\u9fa5]{2,6}?${REGION_SUFFIX})([\\u4e00-\\u9fa5]{1,6}?局|[\\u4e00-\\u9fa5]{2,8}?部门)`,
+    "g",
+  );
   for (const m of all.matchAll(abbrRe)) {
     const org = m[2]!.replace(ORG_END, "");
     if (unitOrg && !(org && org[0] === unitOrg[0] && isSubsequence(org, unitOrg))) continue;
@@ -77,7 +88,8 @@ function aliasesFor(unit: string | null, regions: string[], all: string): string
 function findYear(head: string, all: string): number | null {
   const explicit = /预算年度[:：]\s*(20\d\d)/.exec(all);
   if (explicit) return Number(explicit[1]);
-  const titled = /(20\d\d)\s*年度?\s*(?:[\u4e00-\u9fa5]{0,30}?)(?:部门|单位)?(?:预算|决算|整体支出|绩效自评)/.exec(head);
+  const titled =
+    /(20\d\d)\s*年度?\s*(?:[\u4e00-\u9fa5]{0,30}?)(?:部门|单位)?(?:预算|决算|整体支出|绩效自评)/.exec(head);
   if (titled) return Number(titled[1]);
   const years = [...all.matchAll(/(20\d\d)\s*年度?/g)].map((m) => Number(m[1]));
   const freq = [...count(years)].sort((a, b) => b[1] - a[1]);
@@ -85,7 +97,8 @@ function findYear(head: string, all: string): number | null {
 }
 
 function findKind(head: string, all: string, tables: Table[]): DocKind {
-  const titleText = head + tables.map((t) => t.title).join(" ") + (all.match(/(部门|单位)(预算|决算)/g) ?? []).join(" ");
+  const titleText =
+    head + tables.map((t) => t.title).join(" ") + (all.match(/(部门|单位)(预算|决算)/g) ?? []).join(" ");
   const unitLevel = /单位(?:预算|决算)/.test(head) && !/部门(?:预算|决算)/.test(head);
   if (/整体支出.{0,6}绩效.{0,4}自评|绩效自评报告/.test(head)) return "整体支出绩效自评";
   const budget = (titleText.match(/预算(?!.{0,4}决算)/g) ?? []).length;
@@ -98,7 +111,10 @@ function findKind(head: string, all: string, tables: Table[]): DocKind {
 export function extractMeta(text: string, tables: Table[]): DocMeta {
   const lines = splitLines(text).filter((l) => !l.blank);
   // Titles are often hard-wrapped: join the first lines without separators.
-  const head = lines.slice(0, 8).map((l) => l.norm).join("");
+  const head = lines
+    .slice(0, 8)
+    .map((l) => l.norm)
+    .join("");
   const all = lines.map((l) => l.norm).join("\n");
   const unit = findUnit(head, all);
   const regions = unit ? regionsOf(unit) : [];
@@ -110,11 +126,17 @@ export function extractMeta(text: string, tables: Table[]): DocMeta {
     region = [...count(places)].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length)[0]?.[0] ?? null;
   }
   // "反映山海关区科工部门": cut words glued before the place.
-  const cleanAliases = region ? [...new Set(aliases.map((a) => (a.includes(region!) ? a.slice(a.indexOf(region!)) : a)))] : aliases;
+  const cleanAliases = region
+    ? [...new Set(aliases.map((a) => (a.includes(region!) ? a.slice(a.indexOf(region!)) : a)))]
+    : aliases;
   // Tables headed "350科技和工信部门" name the unit with its budget code: staff type it that way too.
   const coded = unit ? new RegExp(`^(\\d{3,6})${unit}$`, "m").exec(all) : null;
   if (coded && unit) cleanAliases.push(`${coded[1]}${unit}`);
-  const titleLine = lines.slice(0, 3).map((l) => l.norm).join("") || null;
+  const titleLine =
+    lines
+      .slice(0, 3)
+      .map((l) => l.norm)
+      .join("") || null;
   return {
     unit,
     aliases: cleanAliases,

@@ -111,7 +111,13 @@ export const DocReport = z.object({
   year: z.number().int().nullable(),
   kind: DocKind,
   tables: z.array(
-    z.object({ title: z.string(), unit: z.string().nullable(), rows: z.number().int(), columns: z.number().int(), present: z.boolean() }),
+    z.object({
+      title: z.string(),
+      unit: z.string().nullable(),
+      rows: z.number().int(),
+      columns: z.number().int(),
+      present: z.boolean(),
+    }),
   ),
   sections: z.number().int(),
   sentences: z.number().int(),

@@ -22,6 +22,7 @@ export function columnTemplateFor(title: string, valueCount: number): string[] |
   if (valueCount === 12) {
     return [...SANGONG_PARTS.map((p) => `预算数 › ${p}`), ...SANGONG_PARTS.map((p) => `决算数 › ${p}`)];
   }
-  if (valueCount === 6) return SANGONG_PARTS.map((p) => (/决算/.test(title) ? `决算数 › ${p}` : `预算数 › ${p}`));
+  if (valueCount === 6)
+    return SANGONG_PARTS.map((p) => (/决算/.test(title) ? `决算数 › ${p}` : `预算数 › ${p}`));
   return null;
 }

@@ -16,17 +16,40 @@ interface Token {
 
 const NUMBER_RE = /^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$/;
 const STRUCTURAL_HEADERS = new Set([
-  "序号", "项目", "行次", "栏次", "科目编码", "科目名称", "功能分类科目", "功能分类", "经济分类科目",
-  "支出部门经济分类科目", "部门经济分类科目", "金额", "收入", "支出", "资金性质", "类", "款", "项", "单位",
-  "科目", "编码", "名称", "项目(按功能分类)", "项目(按经济分类)",
+  "序号",
+  "项目",
+  "行次",
+  "栏次",
+  "科目编码",
+  "科目名称",
+  "功能分类科目",
+  "功能分类",
+  "经济分类科目",
+  "支出部门经济分类科目",
+  "部门经济分类科目",
+  "金额",
+  "收入",
+  "支出",
+  "资金性质",
+  "类",
+  "款",
+  "项",
+  "单位",
+  "科目",
+  "编码",
+  "名称",
+  "项目(按功能分类)",
+  "项目(按经济分类)",
 ]);
 
-export const TITLE_RE = /^(?:[一二三四五六七八九十\d]{1,3}[、.．]\s?)?[^，。；：:！？]{2,45}(?:表|情况表)(?:[(（]续[)）])?$/;
+export const TITLE_RE =
+  /^(?:[一二三四五六七八九十\d]{1,3}[、.．]\s?)?[^，。；：:！？]{2,45}(?:表|情况表)(?:[(（]续[)）])?$/;
 const TABLE_NUMBER_RE = /^(?:公开|附)表?\d{1,2}表?$|^表\d{1,2}$/;
 
 export function isTitleLine(norm: string): boolean {
   if (!TITLE_RE.test(norm) || TABLE_NUMBER_RE.test(norm)) return false;
-  if (/^第.{1,3}部分/.test(norm) || /^(注|说明|备注)/.test(norm) || /[见如下]/.test(norm.slice(-3, -1))) return false;
+  if (/^第.{1,3}部分/.test(norm) || /^(注|说明|备注)/.test(norm) || /[见如下]/.test(norm.slice(-3, -1)))
+    return false;
   return true;
 }
 
@@ -50,7 +73,13 @@ function tokenizeLine(text: string, line: Line): Token[] {
     const glued = /^([-−]?\d[\d,]*\.\d+%?)(\D.*)$/.exec(piece);
     if (glued && glued[1] && glued[2] && !/^[%万元个人辆分]/.test(glued[2])) {
       out.push({ text: glued[1], start, end: start + glued[1].length, lineStart: false, kind: "number" });
-      out.push({ text: glued[2], start: start + glued[1].length, end: start + m[0].length, lineStart: false, kind: "label" });
+      out.push({
+        text: glued[2],
+        start: start + glued[1].length,
+        end: start + m[0].length,
+        lineStart: false,
+        kind: "label",
+      });
     } else if (piece === "%" && out.length > 0 && out[out.length - 1]!.kind === "number") {
       const prev = out[out.length - 1]!;
       prev.text += "%";
@@ -76,7 +105,13 @@ function tokenizeTabRows(text: string, lines: Line[]): Token[][] {
     const cellText = line.norm;
     const lead = text.slice(line.start, line.end).search(/\S/);
     const start = lead < 0 ? line.start + 1 : line.start + lead;
-    current.push({ text: cellText, start, end: line.end, lineStart: current.length === 0, kind: classify(cellText) });
+    current.push({
+      text: cellText,
+      start,
+      end: line.end,
+      lineStart: current.length === 0,
+      kind: classify(cellText),
+    });
   }
   if (current.length) rows.push(current);
   return rows;
@@ -98,7 +133,7 @@ function entriesOf(tokens: Token[], carry: Entry | null): { done: Entry[]; open:
     if (cur && (cur.label.length || cur.values.length)) done.push(cur);
     cur = null;
   };
-  const hasLabelAhead = (i: number) => tokens[i + 1]?.kind === "label" || (tokens[i + 1] === undefined);
+  const hasLabelAhead = (i: number) => tokens[i + 1]?.kind === "label" || tokens[i + 1] === undefined;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === "label") {
@@ -109,7 +144,14 @@ function entriesOf(tokens: Token[], carry: Entry | null): { done: Entry[]; open:
     }
     if (t.kind === "number") {
       // Economic codes printed over two cells/lines: "302" then "01" is 30201.
-      if (cur && !cur.label.length && !cur.values.length && cur.code.length === 1 && /^\d{3}$/.test(cur.code[0]!.text) && /^\d{2}$/.test(t.text)) {
+      if (
+        cur &&
+        !cur.label.length &&
+        !cur.values.length &&
+        cur.code.length === 1 &&
+        /^\d{3}$/.test(cur.code[0]!.text) &&
+        /^\d{2}$/.test(t.text)
+      ) {
         cur.code.push(t);
         continue;
       }
@@ -253,15 +295,25 @@ export function parseTable(text: string, block: TableBlock): Table {
     : body.filter((l) => !l.blank).map((l) => tokenizeLine(text, l));
 
   // Header: rows up to the 栏次 row, or up to the first row with a decimal figure or a subject code.
-  const metaRow = (r: Token[]) => r.length > 0 && r.every((t) => t.kind === "blank" || /[:：]|^\d{3}\D/.test(t.text) || UNIT_RE.test(t.text));
+  const metaRow = (r: Token[]) =>
+    r.length > 0 &&
+    r.every((t) => t.kind === "blank" || /[:：]|^\d{3}\D/.test(t.text) || UNIT_RE.test(t.text));
   let headerEnd = rowsOfTokens.findIndex((r, i) => i < 12 && r.some((t) => t.text === "栏次"));
   if (headerEnd < 0) {
-    headerEnd = rowsOfTokens.findIndex((r) => r.some((t) => /\.\d/.test(t.text)) || (isCode(r[0]?.text ?? "") && r[1]?.kind === "label")) - 1;
+    headerEnd =
+      rowsOfTokens.findIndex(
+        (r) => r.some((t) => /\.\d/.test(t.text)) || (isCode(r[0]?.text ?? "") && r[1]?.kind === "label"),
+      ) - 1;
   }
   const headerRows = headerEnd >= 0 ? rowsOfTokens.slice(0, headerEnd + 1) : [];
   const names = headerNames(headerRows.filter((r) => !metaRow(r)).flat());
   // Letter-spaced headers ("行 次") count too.
-  const hasRowNumbers = headerRows.some((r) => r.map((t) => t.text).join("").includes("行次"));
+  const hasRowNumbers = headerRows.some((r) =>
+    r
+      .map((t) => t.text)
+      .join("")
+      .includes("行次"),
+  );
 
   const entries: Entry[] = [];
   let carry: Entry | null = null;
@@ -276,9 +328,13 @@ export function parseTable(text: string, block: TableBlock): Table {
     } else carry = open;
   }
   if (carry) entries.push(carry);
-  const rows = buildRows(entries, names, hasRowNumbers, block.title).filter((r) => r.label || r.code || r.cells.length >= 3);
+  const rows = buildRows(entries, names, hasRowNumbers, block.title).filter(
+    (r) => r.label || r.code || r.cells.length >= 3,
+  );
   const present = rows.some((r) => r.cells.some((c) => c.value !== null));
-  const emptyNote = /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") || (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join("")));
+  const emptyNote =
+    /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") ||
+    (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join("")));
   return {
     title: block.title,
     number,

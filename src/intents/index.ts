@@ -59,7 +59,9 @@ export function loadIntents(dir: string): Intent[] {
     }
     for (const raw of parsed.data.intents) {
       if (seen.has(raw.name)) {
-        throw new IntentFileError(`intent file ${path}: intent "${raw.name}" is already defined in ${seen.get(raw.name)}`);
+        throw new IntentFileError(
+          `intent file ${path}: intent "${raw.name}" is already defined in ${seen.get(raw.name)}`,
+        );
       }
       seen.set(raw.name, path);
       intents.push({
@@ -79,7 +81,10 @@ export function loadIntents(dir: string): Intent[] {
 }
 
 /** Every trigger found in the question, longest first, each with its intent and position. */
-export function findIntents(question: string, intents: Intent[]): Array<{ intent: Intent; trigger: string; at: number }> {
+export function findIntents(
+  question: string,
+  intents: Intent[],
+): Array<{ intent: Intent; trigger: string; at: number }> {
   const hits: Array<{ intent: Intent; trigger: string; at: number }> = [];
   for (const intent of intents) {
     let best: { trigger: string; at: number } | null = null;
@@ -92,5 +97,15 @@ export function findIntents(question: string, intents: Intent[]): Array<{ intent
   // A trigger inside a longer trigger of another intent ("三公" inside "三公经费控制率") loses.
   return hits
     .sort((a, b) => b.trigger.length - a.trigger.length)
-    .filter((h, i, all) => !all.slice(0, i).some((o) => o.at <= h.at && o.at + o.trigger.length >= h.at + h.trigger.length && o.trigger.length > h.trigger.length));
+    .filter(
+      (h, i, all) =>
+        !all
+          .slice(0, i)
+          .some(
+            (o) =>
+              o.at <= h.at &&
+              o.at + o.trigger.length >= h.at + h.trigger.length &&
+              o.trigger.length > h.trigger.length,
+          ),
+    );
 }

@@ -17,7 +17,10 @@ export function passagesOf(model: DocModel): Passage[] {
   const out: Passage[] = model.sentences.map((s, i) => ({ kind: "sentence", ref: String(i), text: s.text }));
   model.tables.forEach((t, ti) =>
     t.rows.forEach((r, ri) => {
-      const cells = r.cells.map((c) => c.text).filter(Boolean).join(" ");
+      const cells = r.cells
+        .map((c) => c.text)
+        .filter(Boolean)
+        .join(" ");
       out.push({ kind: "row", ref: `${ti}:${ri}`, text: `${t.title} ${r.code ?? ""} ${r.label} ${cells}` });
     }),
   );
@@ -41,7 +44,11 @@ export function buildSearchIndex(model: DocModel, tokens?: string[][]): AnyOrama
   const db = create({
     schema,
     components: {
-      tokenizer: { language: "chinese", normalizationCache: new Map(), tokenize: (raw: string) => known.get(raw) ?? tokenize(raw) },
+      tokenizer: {
+        language: "chinese",
+        normalizationCache: new Map(),
+        tokenize: (raw: string) => known.get(raw) ?? tokenize(raw),
+      },
     },
   }) as AnyOrama;
   insertMultiple(db, passages as never[]);

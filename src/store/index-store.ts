@@ -105,7 +105,8 @@ export class IndexStore {
       const raw = readChecked(mp) as { hash?: unknown };
       if (raw.hash !== hash) return { stale: true, reason: "document changed" };
       const parsed = DocModelSchema.safeParse(raw);
-      if (!parsed.success) return { stale: true, reason: `invalid model file (${parsed.error.issues[0]?.message})` };
+      if (!parsed.success)
+        return { stale: true, reason: `invalid model file (${parsed.error.issues[0]?.message})` };
       return { model: parsed.data };
     } catch (err) {
       return { stale: true, reason: `unreadable index file (${(err as Error).message.slice(0, 80)})` };
