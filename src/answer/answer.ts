@@ -320,16 +320,14 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     );
     // LOG_LEVEL=debug shows why a figure won: the top candidates with their scores.
     if (logger.isLevelEnabled("debug")) {
-      const top = found
-        .slice(0, 5)
-        .map((f) => ({
-          score: +f.score.toFixed(2),
-          value: f.fact.value,
-          unit: f.fact.unit,
-          label: f.fact.label,
-          measure: f.fact.measure,
-          source: f.fact.source,
-        }));
+      const top = found.slice(0, 5).map((f) => ({
+        score: +f.score.toFixed(2),
+        value: f.fact.value,
+        unit: f.fact.unit,
+        label: f.fact.label,
+        measure: f.fact.measure,
+        source: f.fact.source,
+      }));
       logger.debug({ doc: d.id, terms, top }, "candidate figures");
     }
     if (found.length) withFigures.push({ d, found });
