@@ -281,6 +281,9 @@ describe("text answers", () => {
     expect(r.status).toBe("answered");
     expect(r.answers[0]!.quote).toContain("工业和信息化");
   });
+  it("增加值 is a metric, not a change word", () => {
+    expectFigure("武冈市科技和工业信息化局规模工业增加值增长多少", "001", "8.2", "%");
+  });
   it("full-text fallback quotes related passages and gives no figure", () => {
     const r = engine.ask("焦作示范区工信局万人助万企");
     expect(r.via).toBe("fulltext");

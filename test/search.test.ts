@@ -41,4 +41,16 @@ describe("Orama full-text index per document", () => {
   it("returns nothing for a query without words", () => {
     expect(searchPassages(buildSearchIndex(model), "，。！", 3)).toEqual([]);
   });
+  it("ranks a passage holding every query word above one repeating a common word", () => {
+    const m = ingestFile("seeds/000_3203cba3208c2c1f.txt");
+    if (!m.ok) throw new Error(m.reason);
+    const hits = searchPassages(buildSearchIndex(m.model), "企业技术改造", 3);
+    expect(m.model.sentences[Number(hits[0]!.ref)]!.text).toContain("技术改造");
+    // The duty list is printed twice in this document: it is offered once per wording.
+    const texts = hits.map((h) => m.model.sentences[Number(h.ref)]?.text);
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+  it("offers nothing when no passage holds a topic word (only 工作/开展)", () => {
+    expect(searchPassages(buildSearchIndex(model), "节能降耗工作怎么开展", 3)).toEqual([]);
+  });
 });

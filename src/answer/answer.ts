@@ -5,7 +5,7 @@ import { labelKey } from "../ingest/index.js";
 import type { Fact } from "../facts/extract.js";
 import { MONEY_UNITS, type Measure } from "../facts/measure.js";
 import type { Intent } from "../intents/index.js";
-import { searchPassages } from "../search/fulltext.js";
+import { byRelevance, searchPassages, type SearchHit } from "../search/fulltext.js";
 import { tokenize } from "../search/tokenizer.js";
 import { logger } from "../config/logger.js";
 import { regionForms, resolveDepartments } from "./departments.js";
@@ -819,9 +819,9 @@ function fulltext(all: LoadedDoc[], u: Understanding): AnswerResult {
       .slice(0, MAX_FULLTEXT_DOCS)
       .map((x) => x.d);
   }
-  const hits: Array<{ d: LoadedDoc; ref: string; kind: string; score: number }> = [];
+  const hits: Array<SearchHit & { d: LoadedDoc }> = [];
   for (const d of candidates) for (const h of searchPassages(d.search(), query, 2)) hits.push({ d, ...h });
-  hits.sort((a, b) => b.score - a.score);
+  hits.sort(byRelevance);
   const top = hits.slice(0, 3);
   if (!top.length)
     return notFound(

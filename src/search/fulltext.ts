@@ -58,14 +58,44 @@ export function buildSearchIndex(model: DocModel, tokens?: string[][]): AnyOrama
 export interface SearchHit {
   ref: string;
   kind: "sentence" | "row";
+  /** How many of the query's words the passage holds: ranks before the BM25 score. */
+  coverage: number;
   score: number;
 }
 
+/**
+ * Passages for a query, best first. Orama matches each query word as a prefix ("企业" also counts
+ * 企业家 and 企业改制), so a short passage repeating one common word can outscore one holding all
+ * the words; hits are therefore ranked by how many distinct query words they hold, then by BM25.
+ * Identical passages (a duty list printed twice) are given once, and a passage holding none of the
+ * topic words (only "工作", "开展"…) is not offered as related.
+ */
+/** Question words that say nothing about the topic: a passage holding only these is not related. */
+const NOT_TOPIC =
+  /^(怎么|怎样|如何|什么|哪些|多少|是否|有没有|工作|情况|开展|相关|有关|进行|主要|具体|方面)$/;
+
 export function searchPassages(db: AnyOrama, query: string, limit = 3): SearchHit[] {
+  const words = tokenize(query).filter((w) => (w.length >= 2 || /\d/.test(w)) && !NOT_TOPIC.test(w));
   if (!tokenize(query).length) return [];
   // threshold 0 would keep only passages holding every token and drop right answers.
-  const res = search(db, { term: query, properties: ["text"], limit, threshold: 1 }) as unknown as {
+  const res = search(db, {
+    term: query,
+    properties: ["text"],
+    limit: limit * 5,
+    threshold: 1,
+  }) as unknown as {
     hits: Array<{ score: number; document: Passage }>;
   };
-  return res.hits.map((h) => ({ ref: h.document.ref, kind: h.document.kind, score: h.score }));
+  const seen = new Set<string>();
+  const hits: SearchHit[] = [];
+  for (const h of res.hits) {
+    if (seen.has(h.document.text)) continue;
+    seen.add(h.document.text);
+    const coverage = words.filter((w) => h.document.text.includes(w)).length;
+    if (words.length && coverage === 0) continue;
+    hits.push({ ref: h.document.ref, kind: h.document.kind, coverage, score: h.score });
+  }
+  return hits.sort(byRelevance).slice(0, limit);
 }
+
+export const byRelevance = (a: SearchHit, b: SearchHit) => b.coverage - a.coverage || b.score - a.score;
