@@ -120,6 +120,8 @@ function findFigures(
   residual = "",
   specificCount = 0,
   mustMention = "",
+  /** Stop at the first figure that fits: enough to know whether the document has one. */
+  firstOnly = false,
 ): Found[] {
   const final = isFinalDoc(d);
   const found: Found[] = [];
@@ -178,6 +180,7 @@ function findFigures(
         colPenalty +
         2 * overlap(residual, f.source === "text" ? f.context : f.label + (f.table ?? "")),
     });
+    if (firstOnly) return found;
   }
   found.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
   // The narrative and a table agree: quote the sentence, which reads better and names the measure.
@@ -306,8 +309,8 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
   const measure = u.measure === "value" && primary?.measure ? primary.measure : u.measure;
   const label = `${primary?.name ?? u.residual}${MEASURE_WORDS[measure] ? ` ${MEASURE_WORDS[measure]}` : ""}`;
 
-  const withFigures: Array<{ d: LoadedDoc; found: Found[] }> = [];
-  for (const d of candidates) {
+  const figuresOf = (d: LoadedDoc, firstOnly = false) => {
+    const mustMention = specific.length ? substantive(withoutTrigger) : "";
     const found = findFigures(
       d,
       terms,
@@ -316,10 +319,11 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
       u.code,
       u.residual,
       specific.length,
-      specific.length ? substantive(withoutTrigger) : "",
+      mustMention,
+      firstOnly,
     );
     // LOG_LEVEL=debug shows why a figure won: the top candidates with their scores.
-    if (logger.isLevelEnabled("debug")) {
+    if (!firstOnly && logger.isLevelEnabled("debug")) {
       const top = found.slice(0, 5).map((f) => ({
         score: +f.score.toFixed(2),
         value: f.fact.value,
@@ -330,15 +334,17 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
       }));
       logger.debug({ doc: d.id, terms, top }, "candidate figures");
     }
-    if (found.length) withFigures.push({ d, found });
-  }
+    return found;
+  };
+  // Which documents have a figure at all (cheap: the first that fits will do); only those shown
+  // are scored in full. A max/min ranking needs every document's best figure.
+  const ordered = u.ranking === "max" || u.ranking === "min";
+  const having = ordered ? candidates : candidates.filter((d) => figuresOf(d, true).length > 0);
   // Too many documents and no ranking asked for: ask which one before quoting any.
-  if (!u.ranking && withFigures.length > MAX_LISTED)
-    return askWhich(
-      withFigures.map((p) => p.d),
-      label,
-      primary?.name,
-    );
+  if (!u.ranking && having.length > MAX_LISTED) return askWhich(having, label, primary?.name);
+  const scored = u.ranking === "list" ? having.slice(0, MAX_RANKED) : having;
+  const withFigures = scored.map((d) => ({ d, found: figuresOf(d) })).filter((p) => p.found.length > 0);
+  const total = ordered ? withFigures.length : having.length;
 
   // Items (quotes, labels, the twin and the rival figure) are made only for documents shown.
   const itemsOf = (d: LoadedDoc, found: Found[]): AnswerItem[] => {
@@ -390,7 +396,7 @@ export function answerQuestion(corpus: Corpus, question: string, options: AskOpt
     if (!primary && !u.code) return fulltext(candidates, u);
     return explainMissing(candidates, primary, u, label);
   }
-  if (u.ranking || (!named && perDoc.length > 1)) return answerMany(perDoc, u, label);
+  if (u.ranking || (!named && perDoc.length > 1)) return answerMany(perDoc, u, label, total);
   const shown = perDoc.map((p) => ({ d: p.d, items: p.items() }));
   if (u.wantUnit) for (const p of shown) for (const it of p.items) convertUnit(it, u.wantUnit);
   const answers = shown.flatMap((p) => p.items);
@@ -483,9 +489,10 @@ function factToWan(f: Fact): Decimal | null {
   return new Decimal(f.value.replace(/,/g, "")).mul(scale).div(SCALE["万元"]!);
 }
 
-function answerMany(perDoc: PerDoc[], u: Understanding, label: string): AnswerResult {
+/** `total`: documents that have the figure (a list scores only the first MAX_RANKED of them). */
+function answerMany(perDoc: PerDoc[], u: Understanding, label: string, total: number): AnswerResult {
   let rows = perDoc.map((p) => ({ ...p, wan: factToWan(p.best) }));
-  let header = `${label}（${rows.length} 个单位的文件有此数字）：`;
+  let header = `${label}（${total} 个单位的文件有此数字）：`;
   if (u.ranking === "max" || u.ranking === "min") {
     const money = rows.every((r) => MONEY_UNITS.has(r.best.unit) && r.wan);
     const comparable = money || rows.every((r) => r.best.unit === rows[0]!.best.unit);
@@ -502,8 +509,8 @@ function answerMany(perDoc: PerDoc[], u: Understanding, label: string): AnswerRe
     (r, i) =>
       `${i + 1}. ${describe(r.d)}：${r.items[0]!.value} ${r.items[0]!.unit}\n   原文：「${compactQuote(r.items[0]!.quote)}」`,
   );
-  if (rows.length > shown.length)
-    lines.push(`……共 ${rows.length} 个单位，只列出前 ${shown.length} 个；写明地区或年份可以缩小范围。`);
+  if (total > shown.length)
+    lines.push(`……共 ${total} 个单位，只列出前 ${shown.length} 个；写明地区或年份可以缩小范围。`);
   const answers = shown.flatMap((r) => r.items);
   return { status: "answered", answers, reply: [header, ...lines].join("\n"), via: "multi" };
 }
