@@ -27,31 +27,27 @@ export function domainWords(model: DocModel): string[] {
   return [...new Set([model.meta.unit ?? "", ...model.meta.aliases, ...subjects].filter(Boolean))];
 }
 
+/** The catalog entry of a model whose files have these sizes. */
+export function catalogEntry(model: DocModel, bytes: CatalogEntry["bytes"]): CatalogEntry {
+  const { id, file, hash, meta } = model;
+  return { id, file, hash, meta, report: reportOf(model), words: domainWords(model), bytes };
+}
+
 /** Ingests one file and writes its model and tokens. Never throws for a bad document. */
 export function buildDocument(path: string, store: IndexStore): BuildResult {
   const outcome = ingestFile(path);
   if (!outcome.ok) return { ok: false, file: basename(path), reason: outcome.reason };
   const model = outcome.model;
-  const words = domainWords(model);
-  addUserWords(words);
+  addUserWords(domainWords(model));
   const tokens = tokenizePassages(passagesOf(model));
-  const entry = (bytes: CatalogEntry["bytes"]): CatalogEntry => ({
-    id: model.id,
-    file: model.file,
-    hash: model.hash,
-    meta: model.meta,
-    report: reportOf(model),
-    words,
-    bytes,
-  });
   try {
-    return { ok: true, entry: entry(store.save(model, tokens)), saved: true, model, tokens };
+    return { ok: true, entry: catalogEntry(model, store.save(model, tokens)), saved: true, model, tokens };
   } catch (err) {
     logger.error(
       { doc: model.id, err: (err as Error).message },
       "could not persist the index; answering from memory",
     );
-    return { ok: true, entry: entry({ model: 1, search: 1 }), saved: false, model, tokens };
+    return { ok: true, entry: catalogEntry(model, { model: 1, search: 1 }), saved: false, model, tokens };
   }
 }
 

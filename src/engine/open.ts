@@ -3,22 +3,14 @@ import { existsSync } from "node:fs";
 import type { AnyOrama } from "@orama/orama";
 import type { AppConfig } from "../config/env.js";
 import { logger } from "../config/logger.js";
-import {
-  MODEL_VERSION,
-  docIdOf,
-  fileHash,
-  labelKey,
-  listDocuments,
-  reportOf,
-  type DocModel,
-} from "../ingest/index.js";
+import { MODEL_VERSION, docIdOf, fileHash, labelKey, listDocuments, type DocModel } from "../ingest/index.js";
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
 import { addUserWords } from "../search/tokenizer.js";
 import { answerQuestion, namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
 import { IndexStore, type CatalogEntry } from "../store/index-store.js";
-import { buildDocument, buildDocuments, domainWords, type BuildResult } from "./build.js";
+import { buildDocument, buildDocuments, catalogEntry, type BuildResult } from "./build.js";
 import type { Engine, IngestReport, OpenOptions } from "./index.js";
 
 /** A model standing in for a document that became unreadable after start: it answers "not disclosed". */
@@ -130,11 +122,11 @@ function loadedDoc(
     search() {
       if (search) return search;
       const m = getModel();
-      const passages = passagesOf(m).length;
-      tokens ??= catalog.store.loadTokens(m, passages);
+      const passages = passagesOf(m);
+      tokens ??= catalog.store.loadTokens(m, passages.length);
       if (!tokens) {
         logger.warn({ doc: entry.id }, "search tokens missing or corrupt: segmenting the document again");
-        tokens = tokenizePassages(passagesOf(m));
+        tokens = tokenizePassages(passages);
         try {
           const bytes = catalog.store.saveTokens(m, tokens);
           const now = catalog.entries.get(entry.id) ?? entry;
@@ -168,17 +160,8 @@ function recoverEntry(store: IndexStore, path: string, hash: string): CatalogEnt
   if (!("model" in cached)) return null;
   const model = cached.model;
   if (!store.loadTokens(model, passagesOf(model).length)) return null;
-  const entry: CatalogEntry = {
-    id: model.id,
-    file: model.file,
-    hash,
-    meta: model.meta,
-    report: reportOf(model),
-    words: domainWords(model),
-    bytes: { model: 1, search: 1 },
-  };
-  const sizes = store.sizesOf(entry.id);
-  return sizes ? { ...entry, bytes: sizes } : null;
+  const sizes = store.sizesOf(model.id);
+  return sizes ? catalogEntry(model, sizes) : null;
 }
 
 /** Loads the documents of a folder (from the persisted index when current) and returns an engine. */

@@ -75,8 +75,9 @@ const NOT_TOPIC =
   /^(怎么|怎样|如何|什么|哪些|多少|是否|有没有|工作|情况|开展|相关|有关|进行|主要|具体|方面)$/;
 
 export function searchPassages(db: AnyOrama, query: string, limit = 3): SearchHit[] {
-  const words = tokenize(query).filter((w) => (w.length >= 2 || /\d/.test(w)) && !NOT_TOPIC.test(w));
-  if (!tokenize(query).length) return [];
+  const tokens = tokenize(query);
+  if (!tokens.length) return [];
+  const words = tokens.filter((w) => (w.length >= 2 || /\d/.test(w)) && !NOT_TOPIC.test(w));
   // threshold 0 would keep only passages holding every token and drop right answers.
   const res = search(db, {
     term: query,
