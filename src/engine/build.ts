@@ -28,9 +28,13 @@ export function domainWords(model: DocModel): string[] {
 }
 
 /** The catalog entry of a model whose files have these sizes. */
-export function catalogEntry(model: DocModel, bytes: CatalogEntry["bytes"]): CatalogEntry {
+export function catalogEntry(
+  model: DocModel,
+  bytes: CatalogEntry["bytes"],
+  words = domainWords(model),
+): CatalogEntry {
   const { id, file, hash, meta } = model;
-  return { id, file, hash, meta, report: reportOf(model), words: domainWords(model), bytes };
+  return { id, file, hash, meta, report: reportOf(model), words, bytes };
 }
 
 /** Ingests one file and writes its model and tokens. Never throws for a bad document. */
@@ -38,16 +42,29 @@ export function buildDocument(path: string, store: IndexStore): BuildResult {
   const outcome = ingestFile(path);
   if (!outcome.ok) return { ok: false, file: basename(path), reason: outcome.reason };
   const model = outcome.model;
-  addUserWords(domainWords(model));
+  const words = domainWords(model);
+  addUserWords(words);
   const tokens = tokenizePassages(passagesOf(model));
   try {
-    return { ok: true, entry: catalogEntry(model, store.save(model, tokens)), saved: true, model, tokens };
+    return {
+      ok: true,
+      entry: catalogEntry(model, store.save(model, tokens), words),
+      saved: true,
+      model,
+      tokens,
+    };
   } catch (err) {
     logger.error(
       { doc: model.id, err: (err as Error).message },
       "could not persist the index; answering from memory",
     );
-    return { ok: true, entry: catalogEntry(model, { model: 1, search: 1 }), saved: false, model, tokens };
+    return {
+      ok: true,
+      entry: catalogEntry(model, { model: 1, search: 1 }, words),
+      saved: false,
+      model,
+      tokens,
+    };
   }
 }
 
