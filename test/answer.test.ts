@@ -185,6 +185,11 @@ describe("several departments", () => {
     expect(none.status).toBe("not_found");
     expect(none.reply).toContain("其余 14 个文件中也没有找到");
   });
+  it('a list whose figures include a table cell printed with its unit ("100%") is answered, not thrown', () => {
+    const r = engine.ask("是多少10");
+    expect(["answered", "ambiguous", "not_found"]).toContain(r.status);
+    for (const a of r.answers) expect(docText(a.doc)).toContain(compact(a.quote));
+  });
   it("a department that is not loaded is said so", () => {
     const r = engine.ask("某某市交通运输局2022年三公经费多少");
     expect(r.status).toBe("not_found");

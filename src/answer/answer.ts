@@ -412,7 +412,8 @@ const SCALE: Record<string, number> = { 元: 1, 千元: 1_000, 万元: 10_000, �
 function convertUnit(it: AnswerItem, want: "万元" | "元"): void {
   const from = SCALE[it.unit];
   if (!from || it.unit === want || !it.value) return;
-  const printed = new Decimal(it.value.replace(/,/g, ""));
+  const printed = amountOf(it.value);
+  if (!printed) return;
   const converted = printed.mul(from).div(SCALE[want]!);
   it.formula = `${it.value} ${it.unit} = ${printed.toFixed()} × ${from} ÷ ${SCALE[want]} = ${converted.toFixed()} ${want}`;
 }
@@ -442,12 +443,19 @@ function labelFor(f: Fact, label: string, measure: Measure): string {
   return `${row}${f.column ? ` › ${f.column}` : ""}（${f.table}）`;
 }
 
+/**
+ * The number in a printed figure, exactly: "1,234.50" → 1234.50. Table cells may print a unit with
+ * the figure ("100%"); anything that is not a plain number gives null, never an exception.
+ */
+function amountOf(printed: string): Decimal | null {
+  const m = /^\s*([-+]?\d+(?:\.\d+)?)\s*%?\s*$/.exec(printed.replace(/,/g, ""));
+  return m ? new Decimal(m[1]!) : null;
+}
+
 const sameNumber = (a: string, b: string) => {
-  try {
-    return new Decimal(a.replace(/,/g, "")).eq(new Decimal(b.replace(/,/g, "")));
-  } catch {
-    return false;
-  }
+  const x = amountOf(a);
+  const y = amountOf(b);
+  return !!x && !!y && x.eq(y);
 };
 const sameScale = (a: Fact, b: Fact) => a.unit === b.unit;
 /** A plain amount in a 预算 document is its 预算数 (决算数 in a 决算). */
@@ -485,20 +493,18 @@ interface PerDoc {
 /** A money figure in 万元, for comparing documents that print 元 with ones that print 万元. */
 function factToWan(f: Fact): Decimal | null {
   const scale = SCALE[f.unit];
-  if (!scale || !f.value) return null;
-  return new Decimal(f.value.replace(/,/g, "")).mul(scale).div(SCALE["万元"]!);
+  return scale ? (amountOf(f.value)?.mul(scale).div(SCALE["万元"]!) ?? null) : null;
 }
 
 /** `total`: documents that have the figure (a list scores only the first MAX_RANKED of them). */
 function answerMany(perDoc: PerDoc[], u: Understanding, label: string, total: number): AnswerResult {
-  let rows = perDoc.map((p) => ({ ...p, wan: factToWan(p.best) }));
+  let rows = perDoc.map((p) => ({ ...p, wan: factToWan(p.best), amount: amountOf(p.best.value) }));
   let header = `${label}（${total} 个单位的文件有此数字）：`;
   if (u.ranking === "max" || u.ranking === "min") {
     const money = rows.every((r) => MONEY_UNITS.has(r.best.unit) && r.wan);
-    const comparable = money || rows.every((r) => r.best.unit === rows[0]!.best.unit);
+    const comparable = money || rows.every((r) => r.amount && r.best.unit === rows[0]!.best.unit);
     if (comparable) {
-      const key = (r: (typeof rows)[number]) =>
-        money ? r.wan! : new Decimal(r.best.value.replace(/,/g, ""));
+      const key = (r: (typeof rows)[number]) => (money ? r.wan! : r.amount!);
       rows = rows.sort((a, b) => (u.ranking === "max" ? key(b).cmp(key(a)) : key(a).cmp(key(b))));
       const top = rows[0]!;
       header = `${u.ranking === "max" ? "最多" : "最少"}的是 ${describe(top.d)}：${top.best.value} ${top.best.unit}。各单位${label}${money ? "（按万元换算比较）" : ""}：`;
@@ -555,9 +561,10 @@ function answerSum(candidates: LoadedDoc[], u: Understanding): AnswerResult {
     const fa = findFigures(d, a!.terms, a!.unit, u.measure, null)[0];
     const fb = findFigures(d, b!.terms, b!.unit, u.measure, null)[0];
     if (!fa || !fb || fa.fact.unit !== fb.fact.unit) continue;
-    const total = new Decimal(fa.fact.value.replace(/,/g, "")).plus(
-      new Decimal(fb.fact.value.replace(/,/g, "")),
-    );
+    const x = amountOf(fa.fact.value);
+    const y = amountOf(fb.fact.value);
+    if (!x || !y) continue;
+    const total = x.plus(y);
     const formula = `${a!.name} ${fa.fact.value} + ${b!.name} ${fb.fact.value} = ${total.toFixed()} ${fa.fact.unit}`;
     const c = computed(
       d,
@@ -602,8 +609,9 @@ function answerComputedChange(
         : pick("上年数");
     if (!current || !base || current.fact.unit !== base.fact.unit || current.fact === base.fact) continue;
     if (measure === "完成率" && current.fact.measure !== "决算数") continue;
-    const a = new Decimal(current.fact.value.replace(/,/g, ""));
-    const b = new Decimal(base.fact.value.replace(/,/g, ""));
+    const a = amountOf(current.fact.value);
+    const b = amountOf(base.fact.value);
+    if (!a || !b) continue;
     let value: string;
     let formula: string;
     let unit = "%";
@@ -639,7 +647,7 @@ function answerComputedChange(
   return { status: "answered", answers, reply: replies.join("\n\n"), via: "computed" };
 }
 
-const decimals = (v: string) => (v.split(".")[1] ?? "").length;
+const decimals = (v: string) => (/\.(\d+)/.exec(v)?.[1] ?? "").length;
 
 /** 决算 minus 预算 when the document prints both but not their difference. */
 function answerBudgetGap(candidates: LoadedDoc[], intent: Intent, u: Understanding): AnswerResult {
@@ -653,8 +661,9 @@ function answerBudgetGap(candidates: LoadedDoc[], intent: Intent, u: Understandi
       (f) => f.fact.measure === "预算数",
     );
     if (!actual || !budget || actual.fact.unit !== budget.fact.unit) continue;
-    const a = new Decimal(actual.fact.value.replace(/,/g, ""));
-    const b = new Decimal(budget.fact.value.replace(/,/g, ""));
+    const a = amountOf(actual.fact.value);
+    const b = amountOf(budget.fact.value);
+    if (!a || !b) continue;
     const places = Math.max(decimals(actual.fact.value), decimals(budget.fact.value));
     const diff = new Decimal(a.minus(b).toFixed(places));
     const unit = actual.fact.unit;

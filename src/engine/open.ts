@@ -7,7 +7,7 @@ import { MODEL_VERSION, docIdOf, fileHash, labelKey, listDocuments, type DocMode
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
-import { addUserWords } from "../search/tokenizer.js";
+import { addUserWords, warmTokenizer } from "../search/tokenizer.js";
 import { answerQuestion, namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
 import { IndexStore, type CatalogEntry } from "../store/index-store.js";
 import { buildDocument, buildDocuments, catalogEntry, type BuildResult } from "./build.js";
@@ -268,6 +268,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     },
     warmUp: async () => {
       const start = performance.now();
+      warmTokenizer();
       for (let i = 0; i < docs.length; i++) {
         docs[i]!.prepare();
         // A few documents at a time (~10 ms), then let waiting questions and updates through.

@@ -22,6 +22,11 @@ function flushUserWords(): void {
   pending = [];
 }
 
+/** Loads jieba's dictionary now (about a second) instead of on the first question that needs it. */
+export function warmTokenizer(): void {
+  segment("预热");
+}
+
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 
 /** Segments Chinese text. `cut(text, true)` (HMM on) keeps numbers such as 701.63 whole. */
