@@ -21,6 +21,8 @@ function emptyModel(entry: CatalogEntry): DocModel {
     file: entry.file,
     hash: entry.hash,
     encoding: "utf-8",
+    format: "txt",
+    pages: [],
     text: "",
     meta: entry.meta,
     sections: [],

@@ -84,6 +84,8 @@ export function ingestBytes(
       file: basename(file),
       hash: hashBytes(bytes, sidecarRaw),
       encoding: decoded.encoding,
+      format: "txt",
+      pages: [],
       text: decoded.text,
       meta,
       ...structure,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Bump when the shape or meaning of the persisted model changes: older files are then rebuilt. */
-export const MODEL_VERSION = 3;
+export const MODEL_VERSION = 4;
 
 export const Span = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
 export type Span = z.infer<typeof Span>;
@@ -57,6 +57,18 @@ export const Row = z.object({
 });
 export type Row = z.infer<typeof Row>;
 
+/** Arithmetic checks of a table against its own totals (合计 vs parts, 类 = Σ款, …). */
+export const TableChecks = z.object({
+  run: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** One line per failed check: what was compared and the two figures. */
+  failures: z.array(z.string()),
+});
+export type TableChecks = z.infer<typeof TableChecks>;
+
+export const DocFormat = z.enum(["txt", "pdf", "html"]);
+export type DocFormat = z.infer<typeof DocFormat>;
+
 export const Table = z.object({
   title: z.string(),
   /** "公开01表" style number when printed. */
@@ -67,6 +79,10 @@ export const Table = z.object({
   /** The document says the table is empty / the unit has no such spending ("无…", "本表无数据"). */
   statedEmpty: z.boolean(),
   note: z.string().nullable(),
+  /** Pages (1-based) the table is printed on; [] when the source has no pages. */
+  pages: z.array(z.number().int()).default([]),
+  /** What the table's own totals say about how it was read (see checks.ts). */
+  checks: TableChecks.default({ run: 0, failed: 0, failures: [] }),
   columns: z.array(z.string()),
   rows: z.array(Row),
   span: Span,
@@ -79,6 +95,10 @@ export const DocModel = z.object({
   file: z.string(),
   hash: z.string(),
   encoding: z.string(),
+  /** What the file was: plain text, a PDF read with pdf.js, or a saved web page. */
+  format: DocFormat.default("txt"),
+  /** Offset in `text` where each page starts (page n starts at pages[n-1]); [] without pages. */
+  pages: z.array(z.number().int().nonnegative()).default([]),
   text: z.string(),
   meta: DocMeta,
   sections: z.array(Section),
@@ -110,13 +130,18 @@ export const DocReport = z.object({
   region: z.string().nullable(),
   year: z.number().int().nullable(),
   kind: DocKind,
+  format: DocFormat.default("txt"),
+  pageCount: z.number().int().default(0),
   tables: z.array(
     z.object({
       title: z.string(),
+      number: z.string().nullable().default(null),
       unit: z.string().nullable(),
       rows: z.number().int(),
       columns: z.number().int(),
       present: z.boolean(),
+      pages: z.array(z.number().int()).default([]),
+      checks: z.object({ run: z.number().int(), failed: z.number().int() }).default({ run: 0, failed: 0 }),
     }),
   ),
   sections: z.number().int(),
@@ -133,14 +158,19 @@ export function reportOf(model: DocModel): DocReport {
     region: model.meta.region,
     year: model.meta.year,
     kind: model.meta.kind,
+    format: model.format,
+    pageCount: model.pages.length,
     sections: model.sections.length,
     sentences: model.sentences.length,
     tables: model.tables.map((t) => ({
       title: t.number ? `${t.number} ${t.title}` : t.title,
+      number: t.number,
       unit: t.unit,
       rows: t.rows.length,
       columns: t.columns.length,
       present: t.present,
+      pages: t.pages,
+      checks: { run: t.checks.run, failed: t.checks.failed },
     })),
     warnings: model.warnings,
   };

@@ -342,6 +342,8 @@ export function parseTable(text: string, block: TableBlock): Table {
     present,
     statedEmpty: !present && emptyNote,
     note,
+    pages: [],
+    checks: { run: 0, failed: 0, failures: [] },
     columns: names,
     rows,
     span,

@@ -46,7 +46,20 @@ async function fakeTelegram(): Promise<TelegramServer> {
 const report: IngestReport = {
   documents: DOCS.map((d) => ({
     ...d,
-    tables: [{ title: "收入支出决算总表", unit: "万元", rows: 30, columns: 6, present: true }],
+    format: "txt" as const,
+    pageCount: 0,
+    tables: [
+      {
+        title: "收入支出决算总表",
+        number: null,
+        unit: "万元",
+        rows: 30,
+        columns: 6,
+        present: true,
+        pages: [],
+        checks: { run: 0, failed: 0 },
+      },
+    ],
     sections: 12,
     sentences: 340,
     warnings: [],
