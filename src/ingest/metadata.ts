@@ -9,6 +9,9 @@ const NOT_REGION = /^(全|我|本|该|各|市|县|城|社|园|小|辖|示范|开
 
 /** Heading and date words that PDF titles glue in front of the unit name. */
 const LEADING_NOISE = /^(第[一二三四五六七八九十\d]{1,3}部分|\d{4}\s*年度?|年度|关于)+/;
+/** Words a title may start with before the unit's name. */
+const PARTY_PREFIX = /^(中国共产党|中共)/;
+const LEADING_TITLE_NOISE = /^(关于)/;
 
 const count = <T>(xs: T[]) => {
   const m = new Map<T, number>();
@@ -16,12 +19,33 @@ const count = <T>(xs: T[]) => {
   return m;
 };
 
-/** Full unit name: "部门：X", table-header unit lines, and the most frequent "<place><org>" name. */
+const ORG_NAME = `[\\u4e00-\\u9fa5（）()]{2,40}${ORG_SUFFIX}`;
+/** "预算主管部门：X" / "预算单位：X" / "部门：X": the name runs to the end of its line. */
+const LABELLED_RE = new RegExp(
+  `(预算主管部门|主管部门|预算单位|编制单位|单位名称|部门)[:：]\\s*(${ORG_NAME})(?=[\\s\\d]|$|金额|单位|预算)`,
+  "gm",
+);
+/** A title: "X 2017 年度部门预算" or "2017 年度X部门预算". */
+const TITLE_RE = new RegExp(
+  `^(?:(${ORG_NAME})\\s*20\\d\\d\\s*年度?|20\\d\\d\\s*年度?([\\u4e00-\\u9fa5（）()]{2,40}?${ORG_SUFFIX})(?=部门|单位|预算|决算))`,
+);
+
+/**
+ * Full unit name. In order: the name a label gives (预算主管部门/预算单位: the document's own
+ * statement of whose budget it is), the name in the title, other labelled names, and the most
+ * frequent "<place><org>" name. Title and labels often abbreviate one another (江苏省委办公厅 /
+ * 中共江苏省委办公厅): the title's name is kept unless a labelled one contains it.
+ */
 function findUnit(head: string, all: string): string | null {
-  const labelled = new RegExp(
-    `(?:部门|编制单位|预算单位|单位名称)[:：]\\s*([\\u4e00-\\u9fa5（）()]{2,40}?${ORG_SUFFIX})(?=\\s|\\d|$|金额|单位|预算)`,
-  ).exec(all);
-  if (labelled?.[1]) return labelled[1];
+  const labelled = [...all.matchAll(LABELLED_RE)].map((m) => ({ label: m[1]!, name: m[2]! }));
+  const own = labelled.find((l) => l.label !== "部门");
+  if (own) return own.name;
+  const t = TITLE_RE.exec(head.replace(LEADING_TITLE_NOISE, ""));
+  const titled = t ? (t[1] ?? t[2] ?? null) : null;
+  const dept = labelled[0]?.name ?? null;
+  if (titled && dept && dept.length > titled.length && isSubsequence(titled, dept)) return dept;
+  if (titled) return titled;
+  if (dept) return dept;
   // A table header line such as "350科技和工信部门": code + unit name.
   const coded = new RegExp(`^\\d{3,6}([\\u4e00-\\u9fa5]{2,30}${ORG_SUFFIX})$`, "m").exec(all);
   if (coded?.[1]) return coded[1];
@@ -61,11 +85,12 @@ const ORG_END = new RegExp(`${ORG_SUFFIX}$`);
 /** Short names staff use, derived from the full name and from names the text itself uses. */
 function aliasesFor(unit: string | null, regions: string[], all: string): string[] {
   const out = new Set<string>();
-  const unitOrg = unit ? unit.slice(regions.join("").length).replace(ORG_END, "") : "";
-  if (unit) {
-    const base = unit.slice(regions.join("").length);
-    for (const r of regions) out.add(r + base);
-  }
+  const bare = unit?.replace(PARTY_PREFIX, "") ?? null;
+  const unitOrg = bare ? bare.slice(regions.join("").length).replace(ORG_END, "") : "";
+  // Only the innermost place names the same body: 上海市普陀区财政局 is 普陀区财政局, while
+  // 上海市财政局 is another bureau.
+  const inner = regions.at(-1);
+  if (bare && inner && regions.length > 1) out.add(inner + bare.slice(regions.join("").length));
   // Abbreviated names in the text ("山海关区科工局"): kept when the org part abbreviates the unit's
   // own name (科工 in 科技和工信), so another bureau the text mentions (财政局) is not an alias.
   const abbrRe = new RegExp(
@@ -117,7 +142,8 @@ export function extractMeta(text: string, tables: Table[]): DocMeta {
     .join("");
   const all = lines.map((l) => l.norm).join("\n");
   const unit = findUnit(head, all);
-  const regions = unit ? regionsOf(unit) : [];
+  // "中共江苏省委办公厅": the party prefix is not part of the place.
+  const regions = unit ? regionsOf(unit.replace(PARTY_PREFIX, "")) : [];
   const aliases = aliasesFor(unit, regions, all);
   // The place may only appear in abbreviations ("山海关区科工局") when the unit name has none.
   let region = regions.length ? regions.join("") : null;
