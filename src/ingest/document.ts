@@ -2,6 +2,9 @@ import type { Section, Sentence, Table } from "./model.js";
 import { enumeratorLevel, headingLevel, isPageMarker, splitLines, type Line } from "./lines.js";
 import { normalizeSpan } from "./normalize.js";
 import { isTitleLine, parseTable, type TableBlock } from "./tables.js";
+import { runChecks } from "./checks.js";
+import { COLLECTION_TITLE_RE, LEADER_RE, NOTE_RE, TOC_HEADING_RE } from "./table-vocab.js";
+import { labelKey } from "./normalize.js";
 
 export interface Structure {
   sections: Section[];
@@ -10,14 +13,64 @@ export interface Structure {
   warnings: string[];
 }
 
-const NOTE_RE = /^(注|说明|备注)[:：]/;
 const PART_RE = /^第.{1,3}部分/;
+
+/** A line of running text (not a table cell): long, with sentence punctuation. */
+const isNarrative = (norm: string) => norm.length >= 25 && /[，。；]/.test(norm) && !/\d\s\d/.test(norm);
+
+/**
+ * Lines of tables of contents: from a "目录" heading (possibly letter-spaced over two lines) until
+ * its first entry is printed again as the body starts, or running text begins.
+ */
+export function tocLines(lines: Line[]): Set<number> {
+  const out = new Set<number>();
+  const nextContent = (i: number) => {
+    for (let j = i + 1; j < lines.length && j <= i + 4; j++) if (!lines[j]!.blank) return j;
+    return -1;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const n = lines[i]!.norm;
+    let start = -1;
+    if (TOC_HEADING_RE.test(n)) start = i;
+    else if (n === "目") {
+      const j = nextContent(i);
+      if (j >= 0 && lines[j]!.norm === "录") start = j;
+    }
+    if (start < 0) continue;
+    let first: string | null = null;
+    let entries = 0;
+    let j = start + 1;
+    for (; j < lines.length && entries < 120; j++) {
+      const l = lines[j]!;
+      if (l.blank) continue;
+      const entry = l.norm.replace(LEADER_RE, "").replace(/^[…．.·]+\d*$/, "");
+      if (isNarrative(l.norm)) break;
+      if (first && entries >= 2 && entry.length >= 4 && (entry.startsWith(first) || first.startsWith(entry)))
+        break;
+      if (!first && entry) first = entry;
+      if (entry) entries++;
+    }
+    for (let k = i; k < j; k++) out.add(k);
+    i = j - 1;
+  }
+  return out;
+}
 
 /** Finds table blocks: tab-per-cell runs, and runs of lines that follow a table title. */
 function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<number> } {
+  const toc = tocLines(lines);
   const blocks: TableBlock[] = [];
   const claimed = new Set<number>();
   const bodyLines = new Set<number>();
+  const narrativeFollows = (i: number) => {
+    let seen = 0;
+    for (let j = i + 1; j < lines.length && seen < 2; j++) {
+      if (lines[j]!.blank) continue;
+      seen++;
+      if (isNarrative(lines[j]!.norm)) return true;
+    }
+    return false;
+  };
   const prevContent = (i: number) => {
     for (let j = i - 1; j >= 0 && j >= i - 3; j--) if (!lines[j]!.blank) return lines[j]!;
     return null;
@@ -50,7 +103,7 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
   // 2. Space-separated rows after a title line ("收入支出决算总表" / "公开01表").
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (claimed.has(i) || line.blank || !isTitleLine(line.norm)) continue;
+    if (claimed.has(i) || toc.has(i) || line.blank || !isTitleLine(line.norm)) continue;
     const body: Line[] = [];
     let j = i + 1;
     let inNote = false;
@@ -65,8 +118,9 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
       if (PART_RE.test(n) || isTitleLine(n)) break;
       if (NOTE_RE.test(n)) inNote = true;
       else if (inNote && (headingLevel(n) >= 0 || n.length > 30)) break;
-      else if (!inNote && n.length >= 30 && /。/.test(n) && !/\d\s\d/.test(n)) break;
-      else if (!inNote && headingLevel(n) >= 0 && !/\d/.test(n)) break;
+      else if (!inNote && isNarrative(n) && /。/.test(n)) break;
+      // A heading ends the table only when running text follows it ("一、基本支出" may be a row label).
+      else if (!inNote && headingLevel(n) >= 0 && !/\d/.test(n) && narrativeFollows(j)) break;
       body.push(l);
     }
     while (body.length && body[body.length - 1]!.blank) body.pop();
@@ -92,12 +146,50 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
 
 const UNIT_START = /^(万元|元|%|个|人|家|辆|次|分|亿元)/;
 
+/** Page (1-based) of an offset: page n starts after the (n-1)th form feed. */
+export function pageFinder(text: string): (offset: number) => number {
+  const feeds: number[] = [];
+  for (let i = text.indexOf("\f"); i >= 0; i = text.indexOf("\f", i + 1)) feeds.push(i);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = feeds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (feeds[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+}
+
 /** Builds sections, sentences and tables from the original text. */
 export function buildStructure(text: string): Structure {
   const lines = splitLines(text);
   const warnings: string[] = [];
   const { blocks, bodyLines } = findTableBlocks(lines);
-  const tables = blocks.map((b) => parseTable(text, b));
+  const parsed = blocks.map((b) => ({ block: b, table: parseTable(text, b) }));
+  // A title with nothing under it that names a collection of tables (a cover page), or that a later
+  // table with rows prints again, is a mention, not a table.
+  const hasRows = (t: Table) => t.rows.length > 0 || t.statedEmpty;
+  const key = (title: string) => labelKey(title).replace(/[(（]续[)）]$/, "");
+  const kept = parsed.filter(({ table: t }, i) => {
+    if (hasRows(t)) return true;
+    if (COLLECTION_TITLE_RE.test(t.title)) return false;
+    return !parsed.some((o, j) => j !== i && hasRows(o.table) && key(o.table.title) === key(t.title));
+  });
+  for (const { block } of parsed.filter((p) => !kept.includes(p))) {
+    if (block.titleLine) bodyLines.delete(block.titleLine.index);
+    for (const l of block.lines) bodyLines.delete(l.index);
+  }
+  const pageOf = pageFinder(text);
+  const tables = kept.map(({ table }) => {
+    const first = table.rows[0]?.span[0] ?? table.span[0];
+    const last = table.rows.length ? Math.max(...table.rows.map((r) => r.span[1])) : table.span[0];
+    const pages: number[] = [];
+    if (text.includes("\f"))
+      for (let p = pageOf(Math.min(first, table.span[0])); p <= pageOf(last); p++) pages.push(p);
+    return { ...table, pages, checks: runChecks(table) };
+  });
   for (const t of tables) {
     if (!t.present && !t.statedEmpty)
       warnings.push(`table "${t.title}" is named but its content is not in the text (an image?)`);

@@ -2,6 +2,16 @@ import type { Cell, Row, Table } from "./model.js";
 import { halfWidth } from "./normalize.js";
 import type { Line } from "./lines.js";
 import { columnTemplateFor } from "./table-templates.js";
+import {
+  COLLECTION_TITLE_RE,
+  LEADER_RE,
+  STRUCTURAL_HEADERS,
+  TABLE_NUMBER_RE,
+  TITLE_RE,
+  UNIT_RE,
+} from "./table-vocab.js";
+
+export { TITLE_RE };
 
 /** A whitespace-separated piece of a table line, with its original offsets. */
 interface Token {
@@ -15,39 +25,8 @@ interface Token {
 }
 
 const NUMBER_RE = /^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$/;
-const STRUCTURAL_HEADERS = new Set([
-  "序号",
-  "项目",
-  "行次",
-  "栏次",
-  "科目编码",
-  "科目名称",
-  "功能分类科目",
-  "功能分类",
-  "经济分类科目",
-  "支出部门经济分类科目",
-  "部门经济分类科目",
-  "金额",
-  "收入",
-  "支出",
-  "资金性质",
-  "类",
-  "款",
-  "项",
-  "单位",
-  "科目",
-  "编码",
-  "名称",
-  "项目(按功能分类)",
-  "项目(按经济分类)",
-]);
-
-export const TITLE_RE =
-  /^(?:[一二三四五六七八九十\d]{1,3}[、.．]\s?)?[^，。；：:！？]{2,45}(?:表|情况表)(?:[(（]续[)）])?$/;
-const TABLE_NUMBER_RE = /^(?:公开|附)表?\d{1,2}表?$|^表\d{1,2}$/;
-
 export function isTitleLine(norm: string): boolean {
-  if (!TITLE_RE.test(norm) || TABLE_NUMBER_RE.test(norm)) return false;
+  if (!TITLE_RE.test(norm) || TABLE_NUMBER_RE.test(norm) || LEADER_RE.test(norm)) return false;
   if (/^第.{1,3}部分/.test(norm) || /^(注|说明|备注)/.test(norm) || /[见如下]/.test(norm.slice(-3, -1)))
     return false;
   return true;
@@ -256,8 +235,6 @@ export interface TableBlock {
   titleLine: Line | null;
   lines: Line[];
 }
-
-const UNIT_RE = /(?:金额)?单位[:：]\s*(万元|元|千元|亿元)/;
 
 /** Parses one detected table block (title line plus following lines) into a Table. */
 export function parseTable(text: string, block: TableBlock): Table {

@@ -1,0 +1,92 @@
+/**
+ * The words of disclosure tables in one place: how titles, units, headers, totals and parts are
+ * printed in the national templates (部门预算/决算公开表). Table reading and the checks use only these.
+ */
+
+/** A table title: "…表", optionally "(续)" or a parenthetical qualifier "（经济科目）", "(按功能分类)". */
+export const TITLE_RE =
+  /^(?:[一二三四五六七八九十\d]{1,3}[、.．]\s?)?[^，。；：:！？]{2,45}(?:表|情况表)(?:[(（](?:续|[^()（）]{1,10})[)）])?$/;
+
+/** "公开01表", "附表3", "表五", "表 1". */
+export const TABLE_NUMBER_RE = /^(?:公开|附)表?\d{1,2}表?$|^表[\d一二三四五六七八九十]{1,3}$/;
+
+/** Titles that name a collection of tables (a cover page or part heading), never one table. */
+export const COLLECTION_TITLE_RE =
+  /(?:部门|单位)(?:预|决)算(?:公开)?(?:报)?表格?$|(?:预|决)算公开(?:报)?表格?$|公开报表$|^第.{1,3}部分/;
+
+/** A table of contents heading ("目录", "目 录"). */
+export const TOC_HEADING_RE = /^目录$/;
+
+/** Unit of the figures: "单位：万元", "金额单位：元". */
+export const UNIT_RE = /(?:金额)?单位[:：]\s*(万元|元|千元|亿元)/;
+
+/** A note under a table. */
+export const NOTE_RE = /^(注|说明|备注)\d?[:：]/;
+
+/** The document says the table has no content. */
+export const STATED_EMPTY_RE =
+  /本表无数据|无数据|空表|不涉及|未发生|没有|^无$|无.{0,20}(收入|支出|经费|情况|数据|预算)/;
+
+/** Header cells that structure a table but do not name a column of figures. */
+export const STRUCTURAL_HEADERS = new Set([
+  "序号",
+  "项目",
+  "行次",
+  "栏次",
+  "科目编码",
+  "科目名称",
+  "功能分类科目",
+  "功能分类",
+  "经济分类科目",
+  "支出部门经济分类科目",
+  "部门经济分类科目",
+  "金额",
+  "收入",
+  "支出",
+  "资金性质",
+  "类",
+  "款",
+  "项",
+  "单位",
+  "科目",
+  "编码",
+  "名称",
+  "项目(按功能分类)",
+  "项目(按经济分类)",
+]);
+
+/** Row labels that total the rows under them. */
+export const TOTAL_LABEL_RE =
+  /^(?:[一二三四五六七八九十]+、)?(?:(?:收入|支出|收支)?(?:合计|总计)|小计|本年(?:收入|支出)合计)$/;
+/** Grand totals of the two sides of a 收支总表. */
+export const INCOME_TOTAL_RE = /^收入总计$|^收入合计$/;
+export const EXPENSE_TOTAL_RE = /^支出总计$|^支出合计$/;
+
+/** Column headers of a 基本支出 split. */
+export const BASIC_TOTAL_COL = /基本支出(?:›合计)?$|^基本支出$/;
+export const PERSONNEL_COL = /人员经费/;
+export const PUBLIC_COL = /公用经费/;
+
+/**
+ * The 三公 table's columns (national template), in print order. `key` is what its header says;
+ * `path` the flattened column path; `optional` columns are missing from some templates.
+ */
+export interface SangongColumn {
+  key: RegExp;
+  path: string;
+}
+export const SANGONG_TITLE_RE = /三公/;
+export const SANGONG_COLUMNS: SangongColumn[] = [
+  { key: /合计/, path: "合计" },
+  { key: /“?三公”?经费/, path: "“三公”经费 › 小计" },
+  { key: /因公出国/, path: "因公出国（境）费" },
+  { key: /公务用车购置及运行/, path: "公务用车购置及运行费 › 小计" },
+  { key: /购置费?$|公务用车购置费/, path: "公务用车购置及运行费 › 公务用车购置费" },
+  { key: /运行(维护)?费/, path: "公务用车购置及运行费 › 公务用车运行费" },
+  { key: /公务接待费?/, path: "公务接待费" },
+  { key: /会议费/, path: "会议费" },
+  { key: /培训费/, path: "培训费" },
+];
+
+/** Printed leaders and page numbers in a table of contents ("……… 3"). */
+export const LEADER_RE = /[…．.·-]{3,}\s*\d*$/;
