@@ -12,6 +12,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Decimal } from "decimal.js";
 import { ingestBytes, labelKey, type DocModel } from "../ingest/index.js";
+import { templateRowLabel } from "../ingest/table-templates.js";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -70,7 +71,15 @@ function found(model: DocModel, g: Gold): boolean {
           .split("›")
           .map((s) => labelKey(s))
           .some((s) => s.length >= 2 && !GENERIC.has(s) && q.includes(s));
-        if (rowNamed || colNamed) return true;
+        // An unlabelled row of a known form is named by the form and the column ("三公经费" + "合计").
+        const formNamed =
+          !r.label &&
+          labelKey((templateRowLabel(t.title) ?? "") + (c.column ?? "").split(" › ").slice(1).join(""))
+            .length > 2 &&
+          q.includes(
+            labelKey((templateRowLabel(t.title) ?? "") + (c.column ?? "").split(" › ").slice(1).join("")),
+          );
+        if (rowNamed || colNamed || formNamed) return true;
       }
     }
   return false;

@@ -1,9 +1,9 @@
 import type { Cell, Row, Table } from "./model.js";
-import { halfWidth } from "./normalize.js";
+import { halfWidth, labelKey } from "./normalize.js";
 import type { Line } from "./lines.js";
-import { columnTemplateFor } from "./table-templates.js";
+import { columnTemplateFor, templateRowLabel } from "./table-templates.js";
 import {
-  COLLECTION_TITLE_RE,
+  FORM_HEADER_RE,
   LEADER_RE,
   STRUCTURAL_HEADERS,
   TABLE_NUMBER_RE,
@@ -96,6 +96,33 @@ function tokenizeTabRows(text: string, lines: Line[]): Token[][] {
   return rows;
 }
 
+const joinTokens = (ts: Token[]) => ts.map((t) => t.text).join("");
+
+/**
+ * One-cell-per-line text sometimes prints a run of rows' labels first and their figures after
+ * the last label. With N figures per row (the most common count), an entry holding k·N figures
+ * after k-1 entries with none gives each its N figures in order. Anything less certain is left
+ * as it is: labels without figures rather than figures under the wrong label.
+ */
+function pairBlocks(entries: Entry[]): Entry[] {
+  const counts = new Map<number, number>();
+  for (const e of entries)
+    if (e.values.length) counts.set(e.values.length, (counts.get(e.values.length) ?? 0) + 1);
+  const n = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+  if (!n) return entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.values.length <= n || e.values.length % n !== 0) continue;
+    const k = e.values.length / n;
+    const pending = entries.slice(i - (k - 1), i);
+    if (i - (k - 1) < 0 || pending.some((p) => p.values.length || !(p.label.length || p.code.length)))
+      continue;
+    const values = e.values;
+    [...pending, e].forEach((p, j) => (p.values = values.slice(j * n, (j + 1) * n)));
+  }
+  return entries;
+}
+
 const isCode = (t: string) => /^\d{3}$|^\d{5}$|^\d{7}$/.test(t);
 
 interface Entry {
@@ -105,7 +132,11 @@ interface Entry {
 }
 
 /** Groups a row's tokens into entries: [code] label value* — several per row when column groups sit side by side. */
-function entriesOf(tokens: Token[], carry: Entry | null): { done: Entry[]; open: Entry | null } {
+function entriesOf(
+  tokens: Token[],
+  carry: Entry | null,
+  stream = false,
+): { done: Entry[]; open: Entry | null } {
   const done: Entry[] = [];
   let cur = carry;
   const close = () => {
@@ -123,12 +154,14 @@ function entriesOf(tokens: Token[], carry: Entry | null): { done: Entry[]; open:
     }
     if (t.kind === "number") {
       // Economic codes printed over two cells/lines: "302" then "01" is 30201.
+      // Function codes printed in 类/款/项 columns: "208" "05" "05" is 2080505.
       if (
         cur &&
         !cur.label.length &&
         !cur.values.length &&
-        cur.code.length === 1 &&
+        cur.code.length >= 1 &&
         /^\d{3}$/.test(cur.code[0]!.text) &&
+        joinTokens(cur.code).length < 7 &&
         /^\d{2}$/.test(t.text)
       ) {
         cur.code.push(t);
@@ -157,10 +190,12 @@ function entriesOf(tokens: Token[], carry: Entry | null): { done: Entry[]; open:
     // blank or dash
     if (cur && (cur.label.length || cur.code.length)) cur.values.push(t);
   }
+  if (stream) {
+    close();
+    return { done, open: null };
+  }
   return { done, open: cur };
 }
-
-const joinTokens = (ts: Token[]) => ts.map((t) => t.text).join("");
 
 function headerNames(headerTokens: Token[]): string[] {
   const names: string[] = [];
@@ -181,7 +216,28 @@ function toCell(t: Token, column: string | null): Cell {
   return { text: printed, value, span: [t.start, t.end], column };
 }
 
-function buildRows(entries: Entry[], names: string[], hasRowNumbers: boolean, title: string): Row[] {
+/**
+ * A form with one row of figures under a multi-level header (the 三公 table): every figure of the
+ * block, in print order, when its only words are header words. The header cells of such a form
+ * come out interleaved with the figures in one-cell-per-line text.
+ */
+function singleFigureRow(title: string, rows: Token[][]): Entry | null {
+  if (!templateRowLabel(title)) return null;
+  const tokens = rows.flat();
+  const words = tokens.filter((t) => t.kind === "label");
+  if (!words.every((t) => FORM_HEADER_RE.test(labelKey(t.text)) || /[:：]/.test(t.text))) return null;
+  const values = tokens.filter((t) => t.kind === "number" || t.kind === "dash");
+  if (values.length < 3 || values.length > 24) return null;
+  return { code: [], label: [], values };
+}
+
+function buildRows(
+  entries: Entry[],
+  names: string[],
+  hasRowNumbers: boolean,
+  title: string,
+  headerText = "",
+): Row[] {
   const rows: Row[] = [];
   for (const e of entries) {
     const all = [...e.code, ...e.label, ...e.values];
@@ -200,7 +256,13 @@ function buildRows(entries: Entry[], names: string[], hasRowNumbers: boolean, ti
         values = [];
       }
     }
-    const template = !e.label.length ? columnTemplateFor(title, values.length) : null;
+    const template = !e.label.length
+      ? columnTemplateFor(
+          title,
+          values.map((v) => v.text),
+          headerText,
+        )
+      : null;
     let cols: Array<string | null>;
     const chunk = names.slice(0, values.length);
     // Column groups side by side repeat their header ("项目 预算数 | 项目 预算数").
@@ -292,22 +354,49 @@ export function parseTable(text: string, block: TableBlock): Table {
       .includes("行次"),
   );
 
+  const bodyRows = rowsOfTokens.slice(headerEnd + 1).filter((r) => !r.some((t) => t.text === "栏次"));
+  // pdftotext's default shape prints one cell per line: read the body as one stream of cells, so a
+  // code, its label and its figures group across lines, and a block of figures after its labels pairs up.
+  const plain =
+    !tabFormat &&
+    bodyRows.length >= 4 &&
+    bodyRows.filter((r) => r.length === 1).length >= 0.7 * bodyRows.length;
   const entries: Entry[] = [];
-  let carry: Entry | null = null;
-  for (const r of rowsOfTokens.slice(headerEnd + 1)) {
-    if (r.some((t) => t.text === "栏次")) continue;
-    const { done, open } = entriesOf(r, tabFormat ? null : carry);
-    entries.push(...done);
-    // In the space format an entry without figures yet may continue on the next line (wrapped label).
-    if (open && (tabFormat || open.values.length)) {
-      entries.push(open);
-      carry = null;
-    } else carry = open;
+  const single = singleFigureRow(block.title, rowsOfTokens);
+  if (single) {
+    entries.push(single);
+  } else if (plain) {
+    entries.push(...pairBlocks(entriesOf(bodyRows.flat(), null, true).done));
+  } else {
+    let carry: Entry | null = null;
+    for (const r of bodyRows) {
+      const { done, open } = entriesOf(r, tabFormat ? null : carry);
+      entries.push(...done);
+      // In the space format an entry without figures yet may continue on the next line (wrapped label).
+      if (open && (tabFormat || open.values.length)) {
+        entries.push(open);
+        carry = null;
+      } else carry = open;
+    }
+    if (carry) entries.push(carry);
   }
-  if (carry) entries.push(carry);
-  const rows = buildRows(entries, names, hasRowNumbers, block.title).filter(
-    (r) => r.label || r.code || r.cells.length >= 3,
-  );
+  const headerText = rowsOfTokens
+    .slice(0, Math.max(headerEnd + 1, 0))
+    .flat()
+    .map((t) => t.text)
+    .join("");
+  const rows = buildRows(
+    entries,
+    names,
+    hasRowNumbers,
+    block.title,
+    single
+      ? rowsOfTokens
+          .flat()
+          .map((t) => t.text)
+          .join("")
+      : headerText,
+  ).filter((r) => r.label || r.code || r.cells.length >= 3);
   const present = rows.some((r) => r.cells.some((c) => c.value !== null));
   const emptyNote =
     /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") ||
