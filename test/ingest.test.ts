@@ -6,11 +6,13 @@ import iconv from "iconv-lite";
 import { compact, ingestBytes, ingestFile, listDocuments, type DocModel } from "../src/ingest/index.js";
 
 const seeds = Object.fromEntries(
-  listDocuments("seeds").map((f) => {
-    const o = ingestFile(f);
-    if (!o.ok) throw new Error(`${f}: ${o.reason}`);
-    return [o.model.id.slice(0, 3), o.model];
-  }),
+  await Promise.all(
+    listDocuments("seeds").map(async (f) => {
+      const o = await ingestFile(f);
+      if (!o.ok) throw new Error(`${f}: ${o.reason}`);
+      return [o.model.id.slice(0, 3), o.model] as const;
+    }),
+  ),
 ) as Record<string, DocModel>;
 
 function cell(model: DocModel, opts: { code?: string; label?: string; table?: RegExp }, index = 0) {
@@ -200,11 +202,11 @@ describe("sidecar metadata", () => {
     ({ engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
     expect(engine.documents()[0]!.year).toBe(2021);
   });
-  it("an invalid sidecar is reported as a warning and ignored", () => {
+  it("an invalid sidecar is reported as a warning and ignored", async () => {
     const dir = mkdtempSync(join(tmpdir(), "side-"));
     writeFileSync(join(dir, "d.txt"), "某某县某某局2022年度部门决算\n2022年度收入合计 1 万元。\n");
     writeFileSync(join(dir, "d.meta.json"), '{"year": "last"}');
-    const o = ingestFile(join(dir, "d.txt"));
+    const o = await ingestFile(join(dir, "d.txt"));
     expect(o.ok && o.model.meta.year).toBe(2022);
     expect(o.ok && o.model.warnings.join()).toMatch(/ignored d\.meta\.json/);
   });

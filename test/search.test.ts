@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ingestFile } from "../src/ingest/index.js";
+import { ingestFileSync } from "../src/ingest/index.js";
 import { buildSearchIndex, passagesOf, searchPassages, tokenizePassages } from "../src/search/fulltext.js";
 import { addUserWords, tokenize } from "../src/search/tokenizer.js";
 
@@ -17,8 +17,8 @@ describe("jieba tokenizer", () => {
 });
 
 describe("Orama full-text index per document", () => {
-  const outcome = ingestFile("seeds/004_3ebdb615035bedba.txt");
-  if (!outcome.ok) throw new Error(outcome.reason);
+  const outcome = ingestFileSync("seeds/004_3ebdb615035bedba.txt");
+  if (!outcome?.ok) throw new Error(outcome?.reason);
   const model = outcome.model;
 
   it("finds the passage about a word no intent covers", () => {
@@ -42,8 +42,8 @@ describe("Orama full-text index per document", () => {
     expect(searchPassages(buildSearchIndex(model), "，。！", 3)).toEqual([]);
   });
   it("ranks a passage holding every query word above one repeating a common word", () => {
-    const m = ingestFile("seeds/000_3203cba3208c2c1f.txt");
-    if (!m.ok) throw new Error(m.reason);
+    const m = ingestFileSync("seeds/000_3203cba3208c2c1f.txt");
+    if (!m?.ok) throw new Error(m?.reason);
     const hits = searchPassages(buildSearchIndex(m.model), "企业技术改造", 3);
     expect(m.model.sentences[Number(hits[0]!.ref)]!.text).toContain("技术改造");
     // The duty list is printed twice in this document: it is offered once per wording.

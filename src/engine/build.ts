@@ -3,9 +3,18 @@
 import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { logger } from "../config/logger.js";
-import { ingestFile, labelKey, reportOf, type DocModel } from "../ingest/index.js";
+import {
+  formatOfName,
+  ingestFile,
+  ingestFileSync,
+  labelKey,
+  reportOf,
+  type DocModel,
+  type IngestOutcome,
+} from "../ingest/index.js";
 import { passagesOf, tokenizePassages } from "../search/fulltext.js";
 import { addUserWords } from "../search/tokenizer.js";
 import type { CatalogEntry, IndexStore } from "../store/index-store.js";
@@ -37,9 +46,8 @@ export function catalogEntry(
   return { id, file, hash, meta, report: reportOf(model), words, bytes };
 }
 
-/** Ingests one file and writes its model and tokens. Never throws for a bad document. */
-export function buildDocument(path: string, store: IndexStore): BuildResult {
-  const outcome = ingestFile(path);
+/** Writes the model and tokens of an ingested file. */
+function buildFrom(outcome: IngestOutcome, path: string, store: IndexStore): BuildResult {
   if (!outcome.ok) return { ok: false, file: basename(path), reason: outcome.reason };
   const model = outcome.model;
   const words = domainWords(model);
@@ -68,6 +76,48 @@ export function buildDocument(path: string, store: IndexStore): BuildResult {
   }
 }
 
+/** Ingests one file (PDF, web page or text) and writes its model and tokens. Never rejects. */
+export async function buildDocument(path: string, store: IndexStore): Promise<BuildResult> {
+  return buildFrom(await ingestFile(path), path, store);
+}
+
+/** How long a synchronous rebuild waits for its worker before giving up. */
+const SYNC_BUILD_MS = 120_000;
+
+/**
+ * Builds one document synchronously, for a caller that cannot wait (a damaged index file found
+ * while answering). Text is read inline; a PDF or web page (read asynchronously) is built in a
+ * worker thread this thread blocks on.
+ */
+export function buildDocumentSync(path: string, store: IndexStore, userWords: string[] = []): BuildResult {
+  const outcome = ingestFileSync(path);
+  if (outcome) return buildFrom(outcome, path, store);
+  const workerFile = workerUrl();
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const once: SyncInput = { path, port: port2, signal };
+  const workerData: WorkerInput = { indexDir: store.indexDir, docsDir: store.docsDir, userWords, once };
+  let worker: Worker | null = null;
+  try {
+    worker = new Worker(fileURLToPath(workerFile), {
+      workerData,
+      transferList: [port2],
+      execArgv: loaderArgs(workerFile),
+    });
+    worker.unref();
+    if (Atomics.wait(signal, 0, 0, SYNC_BUILD_MS) === "timed-out")
+      return { ok: false, file: basename(path), reason: "rebuilding took too long" };
+    const message = receiveMessageOnPort(port1);
+    if (!message) return { ok: false, file: basename(path), reason: "rebuild worker gave no result" };
+    return message.message as BuildResult;
+  } catch (err) {
+    return { ok: false, file: basename(path), reason: `could not rebuild: ${(err as Error).message}` };
+  } finally {
+    port1.close();
+    void worker?.terminate();
+  }
+}
+
 /**
  * The module loader flags of this process (tsx's), which workers need to load TypeScript; other
  * flags (--expose-gc, --inspect…) are refused by Worker. Under vitest there are none: add tsx.
@@ -85,13 +135,36 @@ function loaderArgs(workerFile: URL): string[] {
   return out;
 }
 
-/** Fewer documents than this are built inline: starting workers (and jieba in each) costs ~1 s. */
+/**
+ * Less work than this (in text documents) is built inline: starting workers (and jieba in each)
+ * costs ~1 s. A PDF counts as several text documents (pdf.js reads ~50–100 pages/s).
+ */
 const POOL_FROM = 24;
+const workOf = (path: string) => (formatOfName(path) === "pdf" ? 8 : 1);
+
+/** A one-off build in a worker the caller blocks on (see buildDocumentSync). */
+export interface SyncInput {
+  path: string;
+  port: import("node:worker_threads").MessagePort;
+  /** Set to 1 (and notified) when the result has been posted. */
+  signal: Int32Array;
+}
 
 export interface WorkerInput {
   indexDir: string;
   docsDir: string;
   userWords: string[];
+  once?: SyncInput;
+}
+
+const workerUrl = () =>
+  new URL(`./build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+
+/** Builds documents one after the other in this thread. */
+async function buildInline(paths: string[], store: IndexStore): Promise<BuildResult[]> {
+  const results: BuildResult[] = [];
+  for (const p of paths) results.push(await buildDocument(p, store));
+  return results;
 }
 
 /**
@@ -104,13 +177,11 @@ export async function buildDocuments(
   where: Omit<WorkerInput, "userWords">,
   userWords: string[],
 ): Promise<{ results: BuildResult[]; threads: number; workerFailures: number }> {
-  const threads = Math.min(availableParallelism(), Math.floor(paths.length / (POOL_FROM / 2)));
-  if (paths.length < POOL_FROM || threads < 2)
-    return { results: paths.map((p) => buildDocument(p, store)), threads: 0, workerFailures: 0 };
-  const workerFile = new URL(
-    `./build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
-    import.meta.url,
-  );
+  const work = paths.reduce((sum, p) => sum + workOf(p), 0);
+  const threads = Math.min(availableParallelism(), paths.length, Math.floor(work / (POOL_FROM / 2)));
+  if (work < POOL_FROM || threads < 2)
+    return { results: await buildInline(paths, store), threads: 0, workerFailures: 0 };
+  const workerFile = workerUrl();
   const workerData: WorkerInput = { ...where, userWords };
   let pool: Piscina;
   try {
@@ -123,7 +194,7 @@ export async function buildDocuments(
     });
   } catch (err) {
     logger.warn({ err: (err as Error).message }, "worker threads unavailable: building inline");
-    return { results: paths.map((p) => buildDocument(p, store)), threads: 0, workerFailures: 0 };
+    return { results: await buildInline(paths, store), threads: 0, workerFailures: 0 };
   }
   logger.info({ documents: paths.length, threads }, "building the index in worker threads");
   let workerFailures = 0;

@@ -3,14 +3,14 @@ import { existsSync } from "node:fs";
 import type { AnyOrama } from "@orama/orama";
 import type { AppConfig } from "../config/env.js";
 import { logger } from "../config/logger.js";
-import { MODEL_VERSION, docIdOf, fileHash, labelKey, listDocuments, type DocModel } from "../ingest/index.js";
+import { MODEL_VERSION, docIdOf, fileHash, labelKey, listFolder, type DocModel } from "../ingest/index.js";
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
 import { addUserWords, warmTokenizer } from "../search/tokenizer.js";
 import { answerQuestion, namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
 import { IndexStore, type CatalogEntry } from "../store/index-store.js";
-import { buildDocument, buildDocuments, catalogEntry, type BuildResult } from "./build.js";
+import { buildDocumentSync, buildDocuments, catalogEntry, type BuildResult } from "./build.js";
 import type { Engine, IngestReport, OpenOptions } from "./index.js";
 
 /** A model standing in for a document that became unreadable after start: it answers "not disclosed". */
@@ -37,6 +37,8 @@ interface Catalog {
   store: IndexStore;
   entries: Map<string, CatalogEntry>;
   save(): void;
+  /** Words jieba keeps whole (intent terms), for a document rebuilt in a worker. */
+  userWords: string[];
 }
 
 /** A document as the engine holds it: what answering uses, plus warming up. */
@@ -66,7 +68,7 @@ function loadedDoc(
 
   const heal = (reason: string): DocModel => {
     logger.warn({ doc: entry.id, reason }, "index file unusable: rebuilding the document");
-    const rebuilt = buildDocument(path, catalog.store);
+    const rebuilt = buildDocumentSync(path, catalog.store, catalog.userWords);
     if (!rebuilt.ok) {
       logger.error({ doc: entry.id, reason: rebuilt.reason }, "document unreadable: answering without it");
       return emptyModel(entry);
@@ -179,7 +181,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
   if (!(read instanceof Map) && read.reason !== "not built yet" && !opts.rebuild)
     logger.warn({ reason: read.reason }, "index catalog unusable: checking each document");
 
-  const paths = listDocuments(opts.docsDir);
+  const { documents: paths, unread } = listFolder(opts.docsDir);
   const current = new Map<string, CatalogEntry>();
   const toBuild: string[] = [];
   let changed = !(read instanceof Map);
@@ -217,11 +219,17 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
 
   const report: IngestReport = {
     documents: [],
-    failed: [],
+    // Files of a format the product does not read are listed, never silently skipped.
+    failed: [...unread],
     built: { documents: toBuild.length, threads, workerFailures, ms: Math.round(performance.now() - start) },
   };
   const entries = new Map<string, CatalogEntry>();
-  const catalog: Catalog = { store, entries, save: () => writeCatalog(store, entries) };
+  const catalog: Catalog = {
+    store,
+    entries,
+    save: () => writeCatalog(store, entries),
+    userWords: intentWords,
+  };
   const docs: EngineDoc[] = [];
   for (const path of paths) {
     const result = built.get(path);

@@ -56,7 +56,10 @@ const CATALOG = "catalog.json";
 export class IndexStore {
   readonly dir: string;
 
-  constructor(indexDir: string, docsDir: string) {
+  constructor(
+    readonly indexDir: string,
+    readonly docsDir: string,
+  ) {
     const key = createHash("sha1").update(resolve(docsDir)).digest("hex").slice(0, 10);
     this.dir = join(indexDir, key);
     mkdirSync(this.dir, { recursive: true });
