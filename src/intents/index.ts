@@ -11,6 +11,8 @@ const IntentSchema = z
     terms: z.array(z.string().min(1)).min(1).optional(),
     unit: z.enum(["money", "percent", "score", "count", "any"]),
     measure: z.enum(["预算数", "决算数", "上年数", "增减额", "增长率", "占比", "完成率"]).optional(),
+    /** Count word of a count metric ("辆", "人", "个"): what 几/多少 counts. */
+    count: z.string().min(1).optional(),
     answer: z.enum(["figure", "reason", "definition", "section"]).default("figure"),
     /** Read when a question names no metric ("预算比上年增加多少"): the document's total. */
     fallback: z.boolean().default(false),
@@ -29,6 +31,8 @@ export interface Intent {
   terms: string[];
   unit: IntentUnit;
   measure?: z.infer<typeof IntentSchema>["measure"];
+  /** Count word of a count metric. */
+  count?: string;
   answer: "figure" | "reason" | "definition" | "section";
   fallback: boolean;
   file: string;
@@ -70,6 +74,7 @@ export function loadIntents(dir: string): Intent[] {
         terms: [...new Set((raw.terms ?? raw.triggers).map(labelKey))],
         unit: raw.unit,
         measure: raw.measure,
+        count: raw.count,
         answer: raw.answer,
         fallback: raw.fallback,
         file: f,

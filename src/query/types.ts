@@ -26,6 +26,8 @@ export interface MetricMention {
   /** How documents print it (normalised labels), most specific first. */
   terms: string[];
   quantity: Quantity;
+  /** figure, or a quoted definition / section (名词解释, 部门职责): from the lexicon. */
+  answer: "figure" | "definition" | "section";
 }
 
 /** A question, parsed without looking at any document (pure: see parse.ts). */
@@ -40,6 +42,8 @@ export interface Query {
   relativeYear: number | null;
   /** A year the figure is compared with ("比2016年增加多少"): never the document's year. */
   compareYear: number | null;
+  /** Every absolute year written in the question, in order (document and comparison years). */
+  years: number[];
   /** 预算 / 决算 asked explicitly (执行数, 实际 → 决算). */
   stage: "预算" | "决算" | null;
   /** 部门预算 (the department with its units) vs 单位预算 / 本级 (the body alone). */

@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+const measure = z.enum([
+  "value",
+  "预算数",
+  "决算数",
+  "上年数",
+  "增减额",
+  "增长率",
+  "占比",
+  "完成率",
+  "预算差额",
+  "比率",
+]);
+const quantity = z.enum(["money", "count", "percent", "score", "any"]);
+const operation = z.enum(["lookup", "sum", "difference", "share", "rank", "list", "explain", "search"]);
+
+/** One group of words of a lexicon file, with what they say about the question. */
+export const WordGroupSchema = z
+  .object({
+    words: z.array(z.string().min(1)).min(1),
+    /** 预算 / 决算 asked. */
+    stage: z.enum(["预算", "决算"]).optional(),
+    /** 部门 (department with its units) / 单位 (the body alone). */
+    scope: z.enum(["部门", "单位"]).optional(),
+    measure: measure.optional(),
+    direction: z.enum(["up", "down"]).optional(),
+    operation: operation.optional(),
+    /** A sum word that also reads a printed total: a sum only when two items are joined; a container
+     * marker (里, 中) that counts only after a metric or a head word. */
+    weak: z.boolean().optional(),
+    reason: z.boolean().optional(),
+    relativeYear: z.number().int().min(-5).max(5).optional(),
+    /** A comparison: with the previous year, with the budget, or with what follows (A比B). */
+    compare: z.enum(["previous", "budget", "other"]).optional(),
+    /** A change verb (增加, 减少…): with 多少 it asks 增减额, with 百分之几 增长率. */
+    change: z.boolean().optional(),
+    /** A question word: an amount (多少, 几) or a percent (百分之几). */
+    ask: z.enum(["amount", "percent"]).optional(),
+    quantity: quantity.optional(),
+    countUnit: z.string().min(1).optional(),
+    scale: z.enum(["万元", "元"]).optional(),
+    /** 占 of "A占B的比例". */
+    share: z.boolean().optional(),
+    /** 和/与/、 joining two items. */
+    join: z.boolean().optional(),
+    /** A container marker (A里B, A中的B). */
+    container: z.boolean().optional(),
+    /** Words naming a code that follows (功能科目, 经济分类). */
+    codePrefix: z.boolean().optional(),
+    /** Only at the end of the question (呢, 吗) or at its start (那, 请按). */
+    at: z.enum(["start", "end"]).optional(),
+    /** Only right after an opening bracket ("（元）"). */
+    bracketed: z.boolean().optional(),
+    /** Stays in `rest` (domain words guarded from shorter matches; join words inside names). */
+    keep: z.boolean().optional(),
+  })
+  .strict();
+
+export type WordGroup = z.infer<typeof WordGroupSchema>;
+
+/** A lexicon file of `intents/lexicon/`: word groups, or the organisation-name rules. */
+export const WordFileSchema = z
+  .object({
+    words: z.array(WordGroupSchema).optional(),
+    /** Words a single-character container marker (里, 中) must follow. */
+    containerHeads: z.array(z.string().min(1)).optional(),
+    orgs: z.lazy(() => OrgRulesSchema).optional(),
+  })
+  .strict();
+
+/** Rules for the short names of organisations (intents/lexicon/orgs.yaml). */
+export const OrgRulesSchema = z
+  .object({
+    prefixes: z.array(z.string().min(1)),
+    wraps: z.array(
+      z.object({ prefix: z.string().min(1), core: z.string().min(1), to: z.string().min(1) }).strict(),
+    ),
+    places: z.array(z.object({ suffix: z.string().min(1), level: z.string().min(1) }).strict()).min(1),
+    placeLength: z.object({ min: z.number().int().min(1), max: z.number().int().min(1) }).strict(),
+    drop: z.array(z.string().min(1)),
+    own: z.array(z.object({ suffix: z.string().min(1), forms: z.array(z.string().min(1)).min(1) }).strict()),
+    abbreviations: z.array(z.object({ from: z.string().min(1), to: z.array(z.string()).min(1) }).strict()),
+    joiners: z.array(z.string().min(1)),
+    words: z.record(z.string().min(1), z.string().min(1)),
+    suffixes: z.array(z.string().min(1)).min(1),
+    needsPlace: z.array(z.string().min(1)),
+    minBare: z.number().int().min(1),
+  })
+  .strict();
+
+/** Rules for unit-name forms and matching (from intents/lexicon/orgs.yaml). */
+export type OrgRules = z.infer<typeof OrgRulesSchema>;
