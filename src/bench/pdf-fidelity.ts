@@ -53,6 +53,30 @@ export function windowRecall(reference: string, ours: string, size = 20): number
   return total ? hit / total : 1;
 }
 
+/** Both pdftotext shapes of a document (whichever exist), whitespace removed. */
+export function referenceTexts(corpus: string, stem: string): string[] {
+  return ["text", "text-alt"]
+    .map((dir) => join(corpus, dir, `${stem}.txt`))
+    .filter((p) => existsSync(p))
+    .map((p) => squeeze(readFileSync(p, "utf8")));
+}
+
+/**
+ * Share of whitespace-free `size`-character windows of our text found in one of the references:
+ * how much of our text an answer could quote and have accepted.
+ */
+export function windowPrecision(ours: string, references: string[], size = 20): number {
+  const mine = squeeze(ours);
+  let hit = 0;
+  let total = 0;
+  for (let i = 0; i + size <= mine.length; i += size) {
+    total++;
+    const w = mine.slice(i, i + size);
+    if (references.some((r) => r.includes(w))) hit++;
+  }
+  return total ? hit / total : 1;
+}
+
 /** Which of a folder's two pdftotext shapes is the -layout one (more runs of 3+ spaces). */
 export function layoutText(corpus: string, stem: string): string | null {
   let best: string | null = null;
@@ -73,6 +97,8 @@ export interface FidelityRow {
   parts: number;
   found: number;
   windows: number;
+  /** Share of our 20-character windows found in either pdftotext shape. */
+  precision: number;
   ms: number;
   missing: string[];
 }
@@ -100,6 +126,7 @@ export async function measure(corpus: string, goldPath: string, only?: string[])
       parts: mineParts.length,
       found: mineParts.length - missing.length,
       windows: ref ? windowRecall(ref, ours) : NaN,
+      precision: windowPrecision(ours, referenceTexts(corpus, stem)),
       ms,
       missing,
     });
@@ -124,19 +151,20 @@ async function main() {
   const pages = rows.reduce((s, r) => s + r.pages, 0);
   const ms = rows.reduce((s, r) => s + r.ms, 0);
   const meanWindows = rows.reduce((s, r) => s + r.windows, 0) / (rows.length || 1);
+  const meanPrecision = rows.reduce((s, r) => s + r.precision, 0) / (rows.length || 1);
   if (values.json) {
     process.stdout.write(JSON.stringify({ rows, parts, found, pages, ms }) + "\n");
     return;
   }
-  console.log("doc                                   pages  quote parts found      20-char windows   ms");
+  console.log("doc                                   pages  quote parts found    layout windows  our windows   ms");
   for (const r of rows) {
     console.log(
-      `${r.doc.padEnd(38)}${String(r.pages).padStart(5)}  ${`${r.found}/${r.parts}`.padStart(7)} ${pct(r.found, r.parts).padStart(6)}%   ${(100 * r.windows).toFixed(1).padStart(6)}%   ${Math.round(r.ms)}`,
+      `${r.doc.padEnd(38)}${String(r.pages).padStart(5)}  ${`${r.found}/${r.parts}`.padStart(7)} ${pct(r.found, r.parts).padStart(6)}%   ${(100 * r.windows).toFixed(1).padStart(6)}%      ${(100 * r.precision).toFixed(1).padStart(6)}%   ${Math.round(r.ms)}`,
     );
     if (values["show-missing"]) for (const m of r.missing) console.log(`      ✗ ${m}`);
   }
   console.log(
-    `overall: quote parts ${found}/${parts} = ${pct(found, parts)}%; mean 20-char window recall ${(100 * meanWindows).toFixed(1)}%; ${pages} pages in ${(ms / 1000).toFixed(1)} s = ${((pages * 1000) / ms).toFixed(1)} pages/s (text only, one core)`,
+    `overall: quote parts ${found}/${parts} = ${pct(found, parts)}%; -layout 20-char windows in ours ${(100 * meanWindows).toFixed(1)}%; our windows in pdftotext ${(100 * meanPrecision).toFixed(1)}%; ${pages} pages in ${(ms / 1000).toFixed(1)} s = ${((pages * 1000) / ms).toFixed(1)} pages/s (text only, one core)`,
   );
 }
 

@@ -357,33 +357,34 @@ function pitchOf(items: PdfItem[]): number {
 
 interface Line {
   items: PdfItem[];
-  /** Baseline of the line's main (largest) text. */
+  /** Baseline and size of the line's main (largest) text. */
   y: number;
   size: number;
-  top: number;
-  bottom: number;
 }
 
-/** Groups items into physical lines by baseline (tolerance relative to the font size). */
+/** Vertical extent of text of this size on this baseline (ascent and descent of a typical font). */
+const extent = (y: number, size: number): [number, number] => [y - 0.85 * size, y + 0.15 * size];
+
+/**
+ * Groups items into physical lines: an item joins the line its vertical extent overlaps most, by
+ * at least half of the smaller of the two (a figure in a smaller font centred on a label's line,
+ * a superscript, baselines a fraction of a point apart), else it starts a line.
+ */
 export function pageLines(items: PdfItem[]): PdfItem[][] {
   const sorted = [...items].sort((a, b) => a.y - b.y || a.x - b.x);
   const lines: Line[] = [];
   for (const it of sorted) {
-    const top = it.y - it.fontSize * 0.8;
+    const [top, bottom] = extent(it.y, it.fontSize);
     let best: Line | null = null;
-    let bestDist = Infinity;
+    let bestOverlap = 0;
     // Only the last few lines can still take it (items come sorted by baseline).
-    for (let k = lines.length - 1; k >= Math.max(0, lines.length - 4); k--) {
+    for (let k = lines.length - 1; k >= Math.max(0, lines.length - 6); k--) {
       const line = lines[k]!;
-      const size = Math.min(line.size, it.fontSize);
-      const dist = Math.abs(it.y - line.y);
-      const same = dist <= size * 0.3;
-      // A superscript or subscript: smaller, and within the line's vertical extent.
-      const script =
-        it.fontSize < line.size * 0.8 && top >= line.top - 1 && it.y <= line.bottom + line.size * 0.3;
-      if ((same || script) && dist < bestDist) {
+      const [lt, lb] = extent(line.y, line.size);
+      const overlap = (Math.min(bottom, lb) - Math.max(top, lt)) / Math.min(bottom - top, lb - lt);
+      if (overlap >= 0.5 && overlap > bestOverlap) {
         best = line;
-        bestDist = dist;
+        bestOverlap = overlap;
       }
     }
     if (best) {
@@ -392,9 +393,7 @@ export function pageLines(items: PdfItem[]): PdfItem[][] {
         best.size = it.fontSize;
         best.y = it.y;
       }
-      best.top = Math.min(best.top, top);
-      best.bottom = Math.max(best.bottom, it.y);
-    } else lines.push({ items: [it], y: it.y, size: it.fontSize, top, bottom: it.y });
+    } else lines.push({ items: [it], y: it.y, size: it.fontSize });
   }
   lines.sort((a, b) => a.y - b.y);
   return lines.map((l) => l.items.sort((a, b) => a.x - b.x));
