@@ -112,7 +112,23 @@ function totalChecks(rows: Row[], ck: Checker) {
     const region = i === 0 || before.every((b) => !b.cells.length) ? after : rows.slice(prevTotal + 1, i);
     const coded = region.filter((p) => p.code && p.code.length === 3);
     const enumerated = region.filter((p) => !p.code && TOP_ENUM.test(p.label));
-    const parts = coded.length ? coded : enumerated;
+    // Side-by-side halves (收入 | 支出) interleave their items: each "一、" starts a run; a total
+    // names its side.
+    const runs: Row[][] = [];
+    for (const p of enumerated) {
+      if (/^一、/.test(p.label) || !runs.length) runs.push([]);
+      runs[runs.length - 1]!.push(p);
+    }
+    const label = labelKey(r.label);
+    const side = /收入/.test(label) ? "收入" : /支出/.test(label) ? "支出" : null;
+    const ofSide = runs.filter((run) =>
+      side === "支出"
+        ? run.some((p) => /支出/.test(p.label))
+        : side === "收入"
+          ? !run.some((p) => /支出/.test(p.label))
+          : true,
+    );
+    const parts = coded.length ? coded : ofSide.length === 1 ? ofSide[0]! : [];
     if (parts.length < 2) continue;
     for (const [total, ps, col] of aligned(r, parts))
       ck.sum(`${rowName(r)} = Σ ${parts.length} items [${col}]`, total, ps);

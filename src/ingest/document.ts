@@ -3,7 +3,7 @@ import { enumeratorLevel, headingLevel, isPageMarker, splitLines, type Line } fr
 import { normalizeSpan } from "./normalize.js";
 import { isTitleLine, parseTable, type TableBlock } from "./tables.js";
 import { runChecks } from "./checks.js";
-import { COLLECTION_TITLE_RE, LEADER_RE, NOTE_RE, TOC_HEADING_RE } from "./table-vocab.js";
+import { COLLECTION_TITLE_RE, LEADER_RE, NOTE_RE, TABLE_NUMBER_RE, TOC_HEADING_RE } from "./table-vocab.js";
 import { labelKey } from "./normalize.js";
 
 export interface Structure {
@@ -71,6 +71,11 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
     }
     return false;
   };
+  const nextTitle = (i: number) => {
+    for (let j = i + 1; j < lines.length && j <= i + 4; j++)
+      if (!lines[j]!.blank) return isTitleLine(lines[j]!.norm);
+    return false;
+  };
   const prevContent = (i: number) => {
     for (let j = i - 1; j >= 0 && j >= i - 3; j--) if (!lines[j]!.blank) return lines[j]!;
     return null;
@@ -116,6 +121,8 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
       }
       const n = l.norm;
       if (PART_RE.test(n) || isTitleLine(n)) break;
+      // "公开09表" printed above the next title belongs to that table.
+      if (TABLE_NUMBER_RE.test(n) && nextTitle(j)) break;
       if (NOTE_RE.test(n)) inNote = true;
       else if (inNote && (headingLevel(n) >= 0 || n.length > 30)) break;
       else if (!inNote && isNarrative(n) && /。/.test(n)) break;
@@ -124,7 +131,13 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
       body.push(l);
     }
     while (body.length && body[body.length - 1]!.blank) body.pop();
-    blocks.push({ title: line.norm, titleLine: line, lines: body });
+    const above = prevContent(i);
+    blocks.push({
+      title: line.norm,
+      titleLine: line,
+      lines: body,
+      numberLine: above && TABLE_NUMBER_RE.test(above.norm) ? above : undefined,
+    });
     claimed.add(i);
     for (const l of body) {
       claimed.add(l.index);

@@ -169,7 +169,11 @@ function entriesOf(
       }
       const startsCode =
         isCode(t.text) &&
-        (!cur || cur.values.length > 0 || (!cur.label.length && !cur.code.length)) &&
+        (!cur ||
+          cur.values.length > 0 ||
+          (!cur.label.length && !cur.code.length) ||
+          // One cell per line: a code before a label starts the next row even when this one has no figures yet.
+          (stream && cur.label.length > 0 && tokens[i + 1]?.kind === "label")) &&
         (hasLabelAhead(i) || (/^\d{3}$/.test(t.text) && /^\d{2}$/.test(tokens[i + 1]?.text ?? "")));
       if (startsCode) {
         close();
@@ -296,6 +300,8 @@ export interface TableBlock {
   title: string;
   titleLine: Line | null;
   lines: Line[];
+  /** "公开09表" printed on the line above the title. */
+  numberLine?: Line | undefined;
 }
 
 /** Parses one detected table block (title line plus following lines) into a Table. */
@@ -304,7 +310,7 @@ export function parseTable(text: string, block: TableBlock): Table {
   const first = block.titleLine ?? lines[0];
   const lastLine = lines[lines.length - 1] ?? first;
   const span: [number, number] = [first?.start ?? 0, lastLine?.end ?? 0];
-  let number: string | null = null;
+  let number: string | null = block.numberLine ? block.numberLine.norm.replace(/^附/, "公开") : null;
   let unit: string | null = null;
   let note: string | null = null;
   const noteLines: Line[] = [];
@@ -337,12 +343,25 @@ export function parseTable(text: string, block: TableBlock): Table {
   const metaRow = (r: Token[]) =>
     r.length > 0 &&
     r.every((t) => t.kind === "blank" || /[:：]|^\d{3}\D/.test(t.text) || UNIT_RE.test(t.text));
-  let headerEnd = rowsOfTokens.findIndex((r, i) => i < 12 && r.some((t) => t.text === "栏次"));
+  let headerEnd: number = rowsOfTokens.findIndex((r, i) => i < 12 && r.some((t) => t.text === "栏次"));
   if (headerEnd < 0) {
     headerEnd =
       rowsOfTokens.findIndex(
         (r) => r.some((t) => /\.\d/.test(t.text)) || (isCode(r[0]?.text ?? "") && r[1]?.kind === "label"),
       ) - 1;
+  }
+  // One cell per line: the header ends before the first code that a label follows, or before the
+  // label of the first figure.
+  const oneCell = (r: Token[] | undefined) => r?.length === 1;
+  if (!tabFormat && rowsOfTokens.filter(oneCell).length >= 0.7 * rowsOfTokens.length) {
+    const firstCode = rowsOfTokens.findIndex(
+      (r, i) => oneCell(r) && isCode(r[0]!.text) && rowsOfTokens[i + 1]?.[0]?.kind === "label",
+    );
+    const firstFigure = rowsOfTokens.findIndex(
+      (r) => oneCell(r) && r[0]!.kind === "number" && /[.,]/.test(r[0]!.text),
+    );
+    const candidates = [firstCode - 1, firstFigure - 2].filter((x) => x >= -1);
+    if (candidates.length) headerEnd = Math.min(headerEnd, ...candidates);
   }
   const headerRows = headerEnd >= 0 ? rowsOfTokens.slice(0, headerEnd + 1) : [];
   const names = headerNames(headerRows.filter((r) => !metaRow(r)).flat());
@@ -354,7 +373,17 @@ export function parseTable(text: string, block: TableBlock): Table {
       .includes("行次"),
   );
 
-  const bodyRows = rowsOfTokens.slice(headerEnd + 1).filter((r) => !r.some((t) => t.text === "栏次"));
+  // A header printed again after a page break is not a row.
+  const headerWord = (t: Token) => t.kind === "label" && STRUCTURAL_HEADERS.has(labelKey(t.text));
+  const bodyRows = rowsOfTokens
+    .slice(headerEnd + 1)
+    .filter((r) => !r.some((t) => t.text === "栏次"))
+    .map((r) => (r.some((t) => t.kind === "number") ? r : r.filter((t) => !headerWord(t))))
+    .filter(
+      (r) =>
+        r.length > 0 &&
+        !(r.every((t) => t.kind === "label") && r.length >= 2 && r.every((t) => names.includes(t.text))),
+    );
   // pdftotext's default shape prints one cell per line: read the body as one stream of cells, so a
   // code, its label and its figures group across lines, and a block of figures after its labels pairs up.
   const plain =
@@ -397,7 +426,10 @@ export function parseTable(text: string, block: TableBlock): Table {
           .join("")
       : headerText,
   ).filter((r) => r.label || r.code || r.cells.length >= 3);
-  const present = rows.some((r) => r.cells.some((c) => c.value !== null));
+  // Printed figures make the table present even when they could not be placed under a row with
+  // confidence (column-wise one-cell-per-line text): it is in the text, not an image.
+  const printedFigures = rowsOfTokens.flat().filter((t) => t.kind === "number" && /[.,]/.test(t.text)).length;
+  const present = rows.some((r) => r.cells.some((c) => c.value !== null)) || printedFigures >= 3;
   const emptyNote =
     /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") ||
     (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join("")));

@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import { ingestBytes, type DocModel, type Row } from "../../src/ingest/index.js";
+
+/** Small made-up disclosures for the edge cases of table reading (both pdftotext shapes). */
+function read(text: string): DocModel {
+  const o = ingestBytes("t.txt", new TextEncoder().encode(`某县某局2024年部门预算\n\n${text}`));
+  if (!o.ok) throw new Error(o.reason);
+  return o.model;
+}
+const find = (m: DocModel, pred: (r: Row) => boolean) => m.tables.flatMap((t) => t.rows).find(pred);
+
+describe("made-up tables", () => {
+  it("side-by-side 收入 | 支出 groups: each half is its own row", () => {
+    const m = read(
+      [
+        "收支预算总表",
+        "单位：万元",
+        "        收入                              支出",
+        "  项目              金额          项目              金额",
+        "  一、财政拨款      120.00        一、基本支出      100.00",
+        "  二、其他收入       10.00        二、项目支出       30.00",
+        "  收入总计          130.00        支出总计          130.00",
+      ].join("\n"),
+    );
+    expect(find(m, (r) => r.label === "二、项目支出")?.cells[0]?.text).toBe("30.00");
+    expect(find(m, (r) => r.label === "二、其他收入")?.cells[0]?.text).toBe("10.00");
+    const t = m.tables[0]!;
+    expect(t.checks.failed).toBe(0);
+    expect(t.checks.run).toBeGreaterThan(0);
+  });
+
+  it("multi-level 三公 header: figures placed by the form's sums", () => {
+    const m = read(
+      [
+        "“三公”经费预算表",
+        "单位：万元",
+        "                     公务用车购置及运行费",
+        "  合计   因公出国（境）费   小计   公务用车购置费   公务用车运行费   公务接待费",
+        "  12.50        2.00         8.00                         8.00         2.50",
+      ].join("\n"),
+    );
+    const cells = m.tables[0]!.rows[0]!.cells;
+    expect(cells.find((c) => c.column === "预算数 › 合计")?.text).toBe("12.50");
+    expect(cells.find((c) => c.column === "预算数 › 公务接待费")?.text).toBe("2.50");
+    expect(cells.find((c) => c.column === "预算数 › 公务用车购置及运行费 › 小计")?.text).toBe("8.00");
+    // 8.00 under 购置费 or 运行费: the text cannot tell which column is blank, so neither is claimed.
+    expect(cells[3]?.column).toBeNull();
+    expect(m.tables[0]!.checks.failed).toBe(0);
+  });
+
+  it("codes split in 类/款/项 columns are joined (one cell per line)", () => {
+    const m = read(
+      [
+        "一般公共预算支出表",
+        "单位：万元",
+        "",
+        "科目编码",
+        "",
+        "科目名称",
+        "",
+        "金额",
+        "",
+        "201",
+        "",
+        "一般公共服务支出",
+        "",
+        "50.00",
+        "",
+        "201",
+        "",
+        "03",
+        "",
+        "政府办公厅（室）及相关机构事务",
+        "",
+        "50.00",
+        "",
+        "201",
+        "",
+        "03",
+        "",
+        "01",
+        "",
+        "行政运行",
+        "",
+        "50.00",
+        "",
+      ].join("\n"),
+    );
+    expect(find(m, (r) => r.code === "2010301")?.label).toBe("行政运行");
+    expect(find(m, (r) => r.code === "20103")?.cells[0]?.text).toBe("50.00");
+    expect(m.tables[0]!.checks.run).toBeGreaterThanOrEqual(2);
+    expect(m.tables[0]!.checks.failed).toBe(0);
+  });
+
+  it("a wrapped label keeps its figure (one cell per line, figure after the label's second line)", () => {
+    const m = read(
+      [
+        "支出预算表",
+        "单位：万元",
+        "",
+        "科目编码",
+        "",
+        "科目名称",
+        "",
+        "金额",
+        "",
+        "2080505",
+        "",
+        "机关事业单位基本养老保险缴费支",
+        "出",
+        "",
+        "256.76",
+        "",
+        "2080506",
+        "",
+        "机关事业单位职业年金缴费支出",
+        "",
+        "1.00",
+        "",
+      ].join("\n"),
+    );
+    const r = find(m, (x) => x.code === "2080505")!;
+    expect(r.label).toBe("机关事业单位基本养老保险缴费支出");
+    expect(r.cells[0]?.text).toBe("256.76");
+  });
+
+  it("a table continued after a page break is one table on two pages", () => {
+    const m = read(
+      [
+        "基本支出预算表",
+        "单位：万元",
+        "  科目编码   科目名称          金额",
+        "  301        工资福利支出      30.00",
+        "  30101      基本工资          10.00",
+        "\f  科目编码   科目名称          金额",
+        "  30102      津贴补贴          20.00",
+      ].join("\n"),
+    );
+    expect(m.tables).toHaveLength(1);
+    expect(m.tables[0]!.pages).toEqual([1, 2]);
+    expect(find(m, (r) => r.code === "30102")?.cells[0]?.text).toBe("20.00");
+    expect(m.tables[0]!.checks).toMatchObject({ failed: 0 });
+    expect(m.tables[0]!.checks.run).toBeGreaterThan(0);
+  });
+
+  it("a table stating 本表无数据 is empty, not absent", () => {
+    const m = read(
+      ["政府性基金预算支出表", "单位：万元", "  科目编码   科目名称   金额", "注：本表无数据。"].join("\n"),
+    );
+    const t = m.tables[0]!;
+    expect(t.statedEmpty).toBe(true);
+    expect(m.warnings.some((w) => /image/.test(w))).toBe(false);
+  });
+
+  it("reads the unit of each table: 元 vs 万元", () => {
+    const m = read(
+      [
+        "收入预算表",
+        "单位：元",
+        "  项目      金额",
+        "  合计      1,000",
+        "",
+        "支出预算表",
+        "金额单位：万元",
+        "  项目      金额",
+        "  合计      0.10",
+      ].join("\n"),
+    );
+    expect(m.tables.map((t) => t.unit)).toEqual(["元", "万元"]);
+  });
+
+  it("a misprinted total fails its check and the failure names the row", () => {
+    const m = read(
+      [
+        "基本支出预算表",
+        "单位：万元",
+        "  科目编码   科目名称          金额",
+        "  301        工资福利支出      31.00",
+        "  30101      基本工资          10.00",
+        "  30102      津贴补贴          20.00",
+      ].join("\n"),
+    );
+    const c = m.tables[0]!.checks;
+    expect(c.failed).toBe(1);
+    expect(c.failures[0]).toContain("301 工资福利支出");
+    expect(c.failures[0]).toContain("31.00");
+  });
+
+  it("regression: a table-of-contents list is not a list of image tables", () => {
+    const m = read(
+      [
+        "目 录",
+        "一、收支预算总表",
+        "二、收入预算总表",
+        "三、支出预算总表",
+        "第一部分 部门概况",
+        "",
+        "第一部分 部门概况",
+        "本部门主要职能是负责全县的有关工作，具体如下。",
+      ].join("\n"),
+    );
+    expect(m.tables).toEqual([]);
+  });
+});
