@@ -61,11 +61,20 @@ let pdfjsPromise: Promise<PdfJs> | null = null;
  */
 function loadPdfJs(): Promise<PdfJs> {
   pdfjsPromise ??= (async () => {
-    const g = globalThis as { pdfjsWorker?: unknown };
-    g.pdfjsWorker ??= (await import(WORKER_MODULE)) as unknown;
-    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-    pdfjs.GlobalWorkerOptions.workerSrc ||= require.resolve(WORKER_MODULE);
-    return pdfjs;
+    // pdf.js prints its load-time warnings (a missing canvas polyfill) with console.log, before
+    // any verbosity can be set: stdout belongs to the program's output, so send them to the log.
+    const { log, info } = console;
+    console.log = console.info = (...args: unknown[]) =>
+      logger.warn({ pdfjs: args.map(String).join(" ") }, "pdf.js");
+    try {
+      const g = globalThis as { pdfjsWorker?: unknown };
+      g.pdfjsWorker ??= (await import(WORKER_MODULE)) as unknown;
+      const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+      pdfjs.GlobalWorkerOptions.workerSrc ||= require.resolve(WORKER_MODULE);
+      return pdfjs;
+    } finally {
+      Object.assign(console, { log, info });
+    }
   })();
   return pdfjsPromise;
 }
@@ -336,23 +345,23 @@ function pathRules(data: Float32Array, ctm: Matrix, stroked: boolean, filled: bo
 // Page text in the shape of `pdftotext -layout`.
 
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
-/** Display width: full-width glyphs take two character columns. */
-const widthOf = (s: string) => {
-  let n = 0;
-  for (const ch of s) n += CJK.test(ch) ? 2 : 1;
-  return n;
-};
 
-/** Width of one character column on a page: the median advance of a half-width glyph. */
+/**
+ * Width of one character column on a page: the median advance of a half-width glyph (a digit).
+ * As in pdftotext -layout, every character then takes one column and text starts at the column
+ * of its x, so figures of one table column line up in the same character column on every line.
+ */
 function pitchOf(items: PdfItem[]): number {
-  const samples: number[] = [];
+  const half: number[] = [];
+  const full: number[] = [];
   for (const it of items) {
-    const cols = widthOf(it.text);
-    if (cols > 0 && it.w > 0) samples.push(it.w / cols);
+    const n = [...it.text].length;
+    if (!n || !(it.w > 0)) continue;
+    (CJK.test(it.text) ? full : half).push(it.w / n);
   }
-  if (!samples.length) return 5;
-  samples.sort((a, b) => a - b);
-  return Math.max(1, samples[Math.floor(samples.length / 2)]!);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const pitch = half.length ? median(half) : full.length ? median(full) / 2 : 5;
+  return Math.max(1, pitch);
 }
 
 interface Line {
@@ -424,7 +433,7 @@ export function layoutPage(page: PdfPage): string {
         col = lead;
       }
       s += it.text;
-      col += widthOf(it.text);
+      col += [...it.text].length;
       prev = it;
     }
     out.push(s.trimEnd());
