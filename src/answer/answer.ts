@@ -821,7 +821,7 @@ function explainMissing(
 const MAX_FULLTEXT_DOCS = 20;
 
 /** Fallback: the best matching passages, quoted, saying what was matched. */
-function fulltext(all: LoadedDoc[], u: Understanding): AnswerResult {
+function fulltext(all: LoadedDoc[], u: Pick<Understanding, "residual" | "text">): AnswerResult {
   const query = u.residual || u.text;
   // Many documents: search only those whose words hold the query's words (memoised check),
   // so one question does not load and search every document's index.
@@ -852,6 +852,10 @@ function fulltext(all: LoadedDoc[], u: Understanding): AnswerResult {
     related: top.map((h) => ({ doc: h.d.id, quote: quoteOf(h.d, spanOfRef(h.d.model, h.ref)) })),
   });
 }
+
+/** Full-text fallback over `all` for the words `query` (the question's words nothing else used). */
+export const fulltextAnswer = (all: LoadedDoc[], query: string, text: string) =>
+  fulltext(all, { residual: query, text });
 
 function spanOfRef(model: DocModel, ref: string): [number, number] {
   if (ref.includes(":")) {

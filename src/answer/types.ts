@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DocKind } from "../ingest/model.js";
+import type { QueryContext } from "../query/types.js";
 
 /** One figure given in an answer, with everything a reader needs to check it. */
 export const AnswerItem = z.object({
@@ -23,6 +24,22 @@ export const AnswerItem = z.object({
   formula: z.string().optional(),
   /** Original-text span of the quote, used by "查看原文" to show the surrounding passage. */
   span: z.tuple([z.number(), z.number()]).optional(),
+  /** Page (1-based) of the quote in the original PDF, when the document has pages. */
+  page: z.number().int().optional(),
+  /** The document's own explanation of a change ("主要原因是…"), verbatim, when asked why. */
+  reason: z.string().optional(),
+  /** Inputs of a computed answer, each a printed figure with its source. */
+  inputs: z
+    .array(
+      z.object({
+        label: z.string(),
+        value: z.string(),
+        unit: z.string(),
+        quote: z.string(),
+        doc: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type AnswerItem = z.infer<typeof AnswerItem>;
 
@@ -45,12 +62,16 @@ export const AnswerResult = z.object({
   related: z.array(z.object({ doc: z.string(), quote: z.string() })).optional(),
   /** How the question was understood: intent name, or "fulltext". */
   via: z.string().optional(),
+  /** What a follow-up question ("那公用经费呢") inherits: pass it back as `AskOptions.context`. */
+  context: z.custom<QueryContext>().optional(),
 });
 export type AnswerResult = z.infer<typeof AnswerResult>;
 
 export interface AskOptions {
   /** Restrict the answer to these document ids (e.g. after the user picked one). */
   docs?: string[];
+  /** The previous question's context, for a follow-up ("去年呢", "福利院的呢"). */
+  context?: QueryContext;
 }
 
 /** A loaded document as listed by /docs and the ingest report. */

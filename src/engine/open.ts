@@ -8,7 +8,10 @@ import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
 import { addUserWords, warmTokenizer } from "../search/tokenizer.js";
-import { answerQuestion, namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
+import { namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
+import { createAnswerer } from "../answer/ask.js";
+import { createLanguage } from "../answer/language.js";
+import { jiebaUserWords, loadLexicon } from "../lexicon/index.js";
 import { IndexStore, type CatalogEntry } from "../store/index-store.js";
 import { buildDocumentSync, buildDocuments, catalogEntry, type BuildResult } from "./build.js";
 import type { Engine, IngestReport, OpenOptions } from "./index.js";
@@ -171,9 +174,10 @@ function recoverEntry(store: IndexStore, path: string, hash: string): CatalogEnt
 /** Loads the documents of a folder (from the persisted index when current) and returns an engine. */
 export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; report: IngestReport }> {
   const intents = loadIntents(opts.intentsDir);
+  const lexicon = loadLexicon(opts.intentsDir);
   if (!existsSync(opts.docsDir)) throw new Error(`documents folder not found: ${opts.docsDir}`);
   const store = new IndexStore(opts.indexDir, opts.docsDir);
-  const intentWords = intents.flatMap((i) => [...i.triggers, ...i.terms]);
+  const intentWords = [...intents.flatMap((i) => [...i.triggers, ...i.terms]), ...jiebaUserWords(lexicon)];
   addUserWords(intentWords);
 
   const read = opts.rebuild ? { reason: "rebuild asked for" } : store.readCatalog();
@@ -259,10 +263,11 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     newestYear: years.length ? Math.max(...years) : null,
     names: namesOf(docs),
   };
+  const answer = createAnswerer(docs, createLanguage(lexicon));
   const generation = `${Date.now().toString(36)}-${docs.length}`;
   const engine: Engine = {
     generation,
-    ask: (question, options) => answerQuestion(corpus, question, options),
+    ask: (question, options) => answer(question, options),
     documents: () =>
       report.documents.map(({ doc, unit, aliases, region, year, kind }) => ({
         doc,

@@ -91,6 +91,21 @@ export function sentenceFacts(model: DocModel): Fact[] {
   return facts;
 }
 
+/**
+ * What a table column measures, from its header path: a prior year's column ("2016年预算数",
+ * "上年预算数") is 上年数, a change column 增减额/增长率, else 决算数/预算数 by its words.
+ */
+export function columnMeasure(column: string, year: number | null): Measure {
+  const years = [...column.matchAll(/(20\d\d)年/g)].map((m) => Number(m[1]));
+  if (/上年|去年|上一年/.test(column) || (year !== null && years.length && years.every((y) => y < year)))
+    return "上年数";
+  if (/增减率|增长率|增幅|增减%|变动率/.test(column)) return "增长率";
+  if (/增减|增加额|减少额|变动/.test(column)) return "增减额";
+  if (/决算数|执行数|实际|^决算/.test(column)) return "决算数";
+  if (/预算数|年初预算|全年预算|^预算/.test(column)) return "预算数";
+  return "value";
+}
+
 export function tableFacts(model: DocModel): Fact[] {
   const facts: Fact[] = [];
   let order = 100_000;
@@ -108,11 +123,7 @@ export function tableFacts(model: DocModel): Fact[] {
           ? labelKey(row.label)
           : labelKey((templateRowLabel(t.title) ?? "") + (cell.column ?? "").split(" › ").slice(1).join(""));
         const column = cell.column ?? (i === 0 ? null : `第${i + 1}列`);
-        const colMeasure: Measure = /决算数|执行数|实际|^决算/.test(cell.column ?? "")
-          ? "决算数"
-          : /预算数|年初预算|全年预算|^预算/.test(cell.column ?? "")
-            ? "预算数"
-            : "value";
+        const colMeasure = columnMeasure(cell.column ?? "", model.meta.year);
         const where = [t.number, t.title].filter(Boolean).join(" ");
         facts.push({
           doc: model.id,

@@ -1,0 +1,237 @@
+import { labelKey } from "../ingest/normalize.js";
+import type { Query, QueryContext } from "../query/types.js";
+import { resolve, type Disclosure, type UnitMatcher } from "../resolve/index.js";
+import { computedChange, converted, differenceOf, shareOf, sumOf } from "../operations/arithmetic.js";
+import { withReason } from "../operations/explain.js";
+import { answerMany, MAX_LISTED } from "../operations/many.js";
+import { lookup, type Looked } from "../operations/lookup.js";
+import { namesSomething, targetOf } from "../operations/target.js";
+import { describeDoc, renderDocItems, replies } from "../render/reply.js";
+import { fulltextAnswer, type LoadedDoc } from "./answer.js";
+import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
+
+const MAX_QUESTION_CHARS = 500;
+
+/** The language side the answerer needs: parsing questions and finding unit names in them. */
+export interface Language {
+  parse(question: string, context?: QueryContext): { query: Query; assumed: string[] };
+  /** A matcher over the given documents' unit names (prepared once per collection). */
+  unitMatcher(docs: LoadedDoc[]): UnitMatcher;
+}
+
+/** Words joining the parts of a sum or a comparison. */
+const JOINERS = /加上|以及|还有|和|与|及|跟|同|加|、|\+|，|,/;
+
+/** "离休费和退休费" → ["离休费", "退休费"]; a list in brackets ("(水费加电费)") wins. */
+function partsOf(topic: string, splitOn: RegExp = JOINERS): string[] {
+  const inner = /[(（]([^()（）]+)[)）]/.exec(topic)?.[1];
+  const src = inner && splitOn.test(inner) ? inner : topic.replace(/[(（][^()（）]*[)）]/g, "");
+  return src
+    .split(splitOn)
+    .map((p) => p.replace(/(加起来|一共|合计|总共|之和|共计|总和|相差|差距|差额|分别|各)+$/, ""))
+    .filter((p) => namesSomething(p));
+}
+
+/** Short label of an item for replies: the metric's name when one was found, else the words. */
+function labelFor(q: Query, words: string): string {
+  const k = labelKey(words);
+  const m = q.metrics.find((x) => k.includes(labelKey(x.text)));
+  if (m && labelKey(m.text).length >= k.length - 1) return m.name;
+  return k || (m?.name ?? "");
+}
+
+const isTotalMeasure = (m: Query["measure"]) => m === "增减额" || m === "增长率" || m === "上年数";
+
+/**
+ * Answers one question over the collection: parse → resolve → operation → render.
+ * Never throws for any input; the reply says what was understood when nothing is found.
+ */
+export function createAnswerer(docs: LoadedDoc[], lang: Language) {
+  const matcher = lang.unitMatcher(docs);
+  const byId = new Map(docs.map((d) => [d.id, d]));
+
+  function priorOf(disc: Disclosure): Disclosure | null {
+    const year = disc.year;
+    if (year === null) return null;
+    const ids = new Set(disc.docs.map((d) => d.id));
+    const unitForms = disc.docs.map((d) => d.meta.unit).filter(Boolean) as string[];
+    const prior = docs.filter(
+      (d) =>
+        !ids.has(d.id) &&
+        d.meta.year === year - 1 &&
+        d.meta.kind === disc.kind &&
+        !!d.meta.unit &&
+        unitForms.includes(d.meta.unit),
+    );
+    return prior.length ? { docs: prior, unit: disc.unit, year: year - 1, kind: disc.kind } : null;
+  }
+
+  /** The answer of one disclosure, or null when it does not print what is asked. */
+  function answerOne(
+    q: Query,
+    disc: Disclosure,
+    topic: string,
+  ): { items: AnswerItem[]; got?: Looked } | null {
+    const label = labelFor(q, topic);
+    if (q.operation === "sum") {
+      const parts = partsOf(topic);
+      if (parts.length >= 2) {
+        const it = sumOf(
+          disc,
+          parts.map((p) => ({ t: targetOf(q, p), label: labelFor(q, p) })),
+        );
+        return it ? { items: [it] } : null;
+      }
+    }
+    if (q.operation === "difference") {
+      const parts = partsOf(topic, /比|和|与|跟|同|相比/);
+      if (parts.length === 2) {
+        const [a, b] = parts as [string, string];
+        const it = differenceOf(
+          disc,
+          { t: targetOf(q, a, "value"), label: labelFor(q, a) },
+          { t: targetOf(q, b, "value"), label: labelFor(q, b) },
+        );
+        if (it) return { items: [it] };
+      }
+    }
+    if (q.operation === "share" || q.measure === "占比") {
+      const [a, b] = topic.split(/占/).map((s) => s.replace(/(的)?(比例|比重|百分比|份额|多少)+$/, ""));
+      if (a && namesSomething(a)) {
+        const printed = lookup(disc, targetOf(q, a, "占比"), labelFor(q, a), null);
+        if (printed) return { items: printed.items, got: printed };
+        if (b && namesSomething(b)) {
+          const it = shareOf(
+            disc,
+            { t: targetOf(q, a, "value"), label: labelFor(q, a) },
+            { t: targetOf(q, b, "value"), label: labelFor(q, b) },
+          );
+          if (it) return { items: [it] };
+        }
+        return null;
+      }
+    }
+    let measure = q.measure;
+    // "为什么增加" asks for the change and its reason.
+    if (q.reason && measure === "value" && q.direction) measure = "增减额";
+    const t = targetOf(q, topic, measure);
+    const got = lookup(disc, t, label, q.scale);
+    if (got) {
+      let items = got.items;
+      if (q.reason || measure === "增减额") items = items.map((it) => withReason(got.best.d, it));
+      if (q.scale && items[0]!.unit !== q.scale) {
+        const c = converted(items[0]!, q.scale);
+        if (c) items = [c, ...items.slice(1)];
+      }
+      return { items, got };
+    }
+    if (isTotalMeasure(measure)) {
+      const it = computedChange(disc, t, label, measure, priorOf(disc));
+      if (it) return { items: [it] };
+    }
+    return null;
+  }
+
+  function notFound(reply: string, extra: Partial<AnswerResult> = {}): AnswerResult {
+    return { status: "not_found", answers: [], reply, ...extra };
+  }
+
+  /** Why nothing was found: the document says none, its tables are images, or it is silent. */
+  function missing(discs: Disclosure[], q: Query, topic: string): AnswerResult {
+    const label = labelFor(q, topic) || topic;
+    const key = labelKey(label);
+    const parts: string[] = [];
+    let reason: AnswerResult["reason"] = "not_disclosed";
+    for (const disc of discs.slice(0, 8)) {
+      const d = disc.docs[0]!;
+      const none = disc.docs
+        .flatMap((x) => x.model.sentences.map((s) => ({ x, s })))
+        .find(({ s }) => {
+          const k = labelKey(s.text);
+          return (
+            key.length >= 2 &&
+            k.includes(key) &&
+            /(?<![^\u4e00-\u9fa5]有)无|没有|未发生|不涉及|未安排/.test(k)
+          );
+        });
+      if (none) {
+        reason = "stated_none";
+        parts.push(
+          replies.statedNone(describeDoc(d), none.x.model.text.slice(none.s.span[0], none.s.span[1])),
+        );
+        continue;
+      }
+      const images = disc.docs.flatMap((x) => x.model.tables.filter((t) => !t.present && !t.statedEmpty));
+      if (images.length) {
+        reason = "table_unreadable";
+        parts.push(
+          replies.unreadable(
+            describeDoc(d),
+            label,
+            images.map((t) => t.title),
+          ),
+        );
+        continue;
+      }
+      parts.push(replies.notDisclosed(describeDoc(d), label));
+    }
+    return notFound(parts.join("\n") || replies.notDisclosed("所选文件", label), { reason, via: "lookup" });
+  }
+
+  return function ask(question: string, options: AskOptions = {}): AnswerResult {
+    const trimmed = (question ?? "").trim();
+    if (!trimmed) return notFound(replies.empty());
+    if (trimmed.length > MAX_QUESTION_CHARS * 4)
+      return notFound(replies.tooLong(trimmed.length, MAX_QUESTION_CHARS));
+    const pool = options.docs?.length ? docs.filter((d) => options.docs!.includes(d.id)) : docs;
+    if (!pool.length) return notFound(replies.noDocs());
+    const { query: q, assumed } = lang.parse(trimmed.slice(0, MAX_QUESTION_CHARS), options.context);
+    const res = resolve(q, pool, matcher, !!options.docs?.length);
+    if (!res.ok) {
+      const have = res.have.map((x) => describeDoc(x.docs[0]!));
+      return notFound(
+        res.problem === "unknown_unit"
+          ? replies.unknownUnit(res.mention, have)
+          : replies.noYear(res.mention, have),
+      );
+    }
+    const topic = res.topic;
+    const context: QueryContext = {
+      year: res.year,
+      relativeYear: q.relativeYear,
+      stage: q.stage,
+      scope: q.scope,
+      measure: q.measure,
+      metrics: q.metrics,
+      codes: q.codes,
+      rest: topic,
+      docs: res.named ? res.disclosures.flatMap((x) => x.docs.map((d) => d.id)) : [],
+    };
+    const note = assumed.length ? `\n${replies.assumed(assumed)}` : "";
+    if (!namesSomething(topic) && !q.codes.length && q.measure === "value") {
+      const ft = fulltextAnswer(
+        res.disclosures.flatMap((x) => x.docs),
+        topic || q.text,
+        q.text,
+      );
+      return { ...ft, context };
+    }
+    const results = res.disclosures.map((disc) => ({ disc, got: answerOne(q, disc, topic) }));
+    const hits = results.filter((r) => r.got && r.got.items.length);
+    if (!hits.length) return { ...missing(res.disclosures, q, topic), context };
+    const label = labelFor(q, topic);
+    if (q.operation === "rank" || q.operation === "list" || (!res.named && hits.length > 1)) {
+      const rows = hits.filter((h) => h.got!.got).map((h) => ({ disc: h.disc, got: h.got!.got! }));
+      if (rows.length) {
+        const order = q.operation === "rank" ? (q.direction === "down" ? "min" : "max") : "list";
+        return { ...answerMany(rows, label, order), context };
+      }
+    }
+    const shown = hits.slice(0, MAX_LISTED);
+    const answers = shown.flatMap((h) => h.got!.items);
+    const reply = shown
+      .map((h) => renderDocItems(byId.get(h.got!.items[0]!.doc) ?? h.disc.docs[0]!, h.got!.items))
+      .join("\n\n");
+    return { status: "answered", answers, reply: reply + note, via: q.operation, context };
+  };
+}

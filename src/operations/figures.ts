@@ -1,0 +1,260 @@
+import type { Fact } from "../facts/extract.js";
+import { MONEY_UNITS, type Measure } from "../facts/measure.js";
+import type { LoadedDoc } from "../answer/answer.js";
+import type { Quantity } from "../query/types.js";
+
+/**
+ * What a figure must be: the names it may be printed under and the question's own words, the
+ * measure and the kind of number. Made by `targetOf` (operations/target.ts) from a parsed query.
+ */
+export interface Target {
+  /**
+   * Ways to write the item, labelKey'd, best first: the question's words with each metric replaced
+   * by each printed term of the lexicon ("招待费" → "公务接待费"), then the words as asked.
+   */
+  names: string[];
+  /** Subject codes named (a row's code must equal one). */
+  codes: string[];
+  measure: Measure;
+  quantity: Quantity;
+  /** "几辆" → 辆: a count figure must be printed with this word (or a near one). */
+  countUnit: string | null;
+  /** Words of a container ("政府采购预算里服务类": 政府采购): the figure should sit inside it. */
+  container: string | null;
+  /** Budget (预算) or final-account (决算) figures asked explicitly. */
+  stage: "预算" | "决算" | null;
+}
+
+export interface Candidate {
+  fact: Fact;
+  score: number;
+  /** Share of the item's words the figure's label and surroundings hold (0–1). */
+  recall: number;
+  /** Index into `Target.names` of the name that matched best. */
+  name: number;
+}
+
+/** Least share of the item's words a figure's label must hold to be taken for it. */
+export const MIN_RECALL = 0.7;
+
+/**
+ * Words that say how or where a figure is stated rather than what it is: removed before label
+ * words are compared with a question's ("本部门2017年度…预算支出为" adds nothing to "会议费").
+ */
+const CONNECTORS =
+  /本部门|本单位|我部门|我单位|本局|我局|本级|本年度|本年|年度|当年|全年|年初|\d+年度?|预算数|决算数|执行数|预算支出|决算支出|预算安排|安排|预算|决算|支出|共计|合计|总计|小计|为|是|共|计|达|了|的|均|各|约|其中|主要|用于|万元|元|:|：/g;
+
+const bigrams = (s: string): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < s.length; i++) out.push(s.slice(i, i + 2));
+  return out;
+};
+
+/** Chinese and alphanumeric characters only. */
+const content = (s: string) => s.replace(/[^\u4e00-\u9fa5A-Za-z0-9]/g, "");
+
+interface Fields {
+  /** Weighted places a figure's name may be printed: its label first. */
+  fields: Array<{ text: string; weight: number }>;
+  /** Label words beyond connectors, for precision. */
+  own: string;
+}
+
+const fieldCache = new WeakMap<Fact, Fields>();
+
+/** The label of a text figure: the clause before it, or the sentence subject when that is bare. */
+function fieldsOf(f: Fact, unitNames: string[]): Fields {
+  let cached = fieldCache.get(f);
+  if (cached) return cached;
+  const strip = (s: string) => {
+    let t = s;
+    for (const n of unitNames) if (n.length >= 2) t = t.split(n).join("");
+    return t;
+  };
+  if (f.source === "table") {
+    const label = strip(f.label);
+    cached = {
+      fields: [
+        { text: label, weight: 1 },
+        { text: f.columnKey, weight: 0.95 },
+        { text: f.code ?? "", weight: 1 },
+        { text: f.whereKey, weight: 0.5 },
+      ],
+      own: content(label.replace(CONNECTORS, "")) + content(f.columnKey.replace(CONNECTORS, "")),
+    };
+  } else {
+    // "X 占 42.89%": the share belongs to the words before 占, not to the denominator after it.
+    const label = strip(
+      f.measure === "占比" && f.label.includes("占") ? f.label.slice(0, f.label.lastIndexOf("占")) : f.label,
+    );
+    const clause = label.split(/[，,；;。]/).pop() ?? label;
+    const context = strip(f.context);
+    cached = {
+      fields: [
+        { text: clause, weight: 1 },
+        { text: label, weight: 0.9 },
+        { text: context.slice(-60), weight: 0.8 },
+        { text: f.whereKey, weight: 0.4 },
+      ],
+      own: content(clause.replace(CONNECTORS, "")),
+    };
+  }
+  fieldCache.set(f, cached);
+  return cached;
+}
+
+/** How much of `name` the figure's fields hold (0–1), weighted by where each word is found. */
+function recallOf(name: string, fields: Fields["fields"]): number {
+  const grams = bigrams(name);
+  if (!grams.length) return 0;
+  let sum = 0;
+  for (const g of grams) {
+    let best = 0;
+    for (const f of fields) if (f.weight > best && f.text.includes(g)) best = f.weight;
+    sum += best;
+  }
+  return sum / grams.length;
+}
+
+/** How much of the figure's own label the name explains (0–1): extra words mean another item. */
+function precisionOf(name: string, own: string): number {
+  const grams = bigrams(own);
+  if (!grams.length) return 1;
+  return grams.filter((g) => name.includes(g)).length / grams.length;
+}
+
+const COUNT_UNITS = new Set([
+  "个",
+  "人次",
+  "人",
+  "辆",
+  "家",
+  "项",
+  "名",
+  "次",
+  "台",
+  "套",
+  "批",
+  "户",
+  "台(套)",
+]);
+/** Count words that answer one another ("多少人" is answered by "274 名"). */
+const SAME_COUNT: Record<string, string[]> = {
+  人: ["人", "名", "人次"],
+  名: ["人", "名"],
+  台: ["台", "套", "台(套)"],
+  套: ["台", "套", "台(套)"],
+  个: ["个", "项"],
+  项: ["个", "项"],
+};
+
+function quantityFits(f: Fact, t: Target): boolean {
+  if (t.measure === "增长率" || t.measure === "占比" || t.measure === "完成率") return f.unit === "%";
+  switch (t.quantity) {
+    case "money":
+      return MONEY_UNITS.has(f.unit);
+    case "percent":
+      return f.unit === "%";
+    case "score":
+      return f.unit === "分";
+    case "count":
+      if (!COUNT_UNITS.has(f.unit)) return false;
+      return !t.countUnit || (SAME_COUNT[t.countUnit] ?? [t.countUnit]).includes(f.unit);
+    default:
+      // Unsaid: an amount (money) or a count word the figure carries; never a bare percentage
+      // for a question that did not ask for a rate.
+      return f.unit !== "%" || t.measure === "value";
+  }
+}
+
+/** Bonus for a figure's measure given the asked one, or null when it answers another question. */
+export function measureFit(asked: Measure, fact: Measure, docIsFinal: boolean): number | null {
+  switch (asked) {
+    case "value":
+      if (fact === "value") return 2;
+      if (fact === "决算数") return docIsFinal ? 3 : 0.5;
+      if (fact === "预算数") return docIsFinal ? 0.5 : 3;
+      if (fact === "比率") return 0.5;
+      return null;
+    case "预算数":
+      if (fact === "预算数") return 3;
+      if (fact === "value") return docIsFinal ? 0 : 2;
+      return null;
+    case "决算数":
+      if (fact === "决算数") return 3;
+      if (fact === "value") return docIsFinal ? 2 : null;
+      return null;
+    case "完成率":
+      return fact === "完成率" ? 3 : fact === "比率" ? 1 : null;
+    default:
+      return fact === asked ? 3 : null;
+  }
+}
+
+const isFinal = (d: LoadedDoc) => /决算|自评/.test(d.meta.kind);
+
+/** Names of the document's own unit, stripped from figure labels before comparing. */
+function unitNamesOf(d: LoadedDoc): string[] {
+  const m = d.meta;
+  return [m.unit ?? "", ...m.aliases].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The figures of one document that can be the target, best first. A figure is a candidate when
+ * its label (or the sentence before it, or its row, column and table) holds most of one of the
+ * target's names, its measure answers the asked one and its unit is the asked kind of number.
+ */
+export function candidates(d: LoadedDoc, t: Target): Candidate[] {
+  const final = isFinal(d);
+  const names = t.names.filter((n) => n.length >= 2);
+  if (!names.length && !t.codes.length) return [];
+  const unitNames = unitNamesOf(d);
+  const out: Candidate[] = [];
+  for (const f of d.facts) {
+    if (f.value === "" && f.source !== "table") continue;
+    if (t.codes.length) {
+      if (f.source !== "table" || !f.code || !t.codes.includes(f.code)) continue;
+    }
+    if (!quantityFits(f, t)) continue;
+    let measure = f.measure;
+    // A table's figures after the first column are parts of the row unless a name asks for them.
+    const ms = measureFit(t.measure, measure, final);
+    if (ms === null) continue;
+    const fields = fieldsOf(f, unitNames);
+    let recall = 0;
+    let precision = 0;
+    let which = 0;
+    names.forEach((n, i) => {
+      const r = recallOf(n, fields.fields);
+      const p = precisionOf(n, fields.own);
+      if (r + 0.3 * p - i * 0.01 > recall + 0.3 * precision) {
+        recall = r;
+        precision = p;
+        which = i;
+      }
+    });
+    if (t.codes.length) recall = Math.max(recall, 1);
+    if (recall < MIN_RECALL) continue;
+    if (f.value === "" && f.source === "table" && recall < 0.95) continue;
+    let score = 10 * recall + 3 * precision + ms;
+    if (f.source === "text") score += 0.5;
+    if (f.source === "table") {
+      const named = !!f.columnKey && names[which]!.includes(f.columnKey.replace(CONNECTORS, "") || "\u0000");
+      // The row's amount is its first column, unless the question names another one.
+      if (!named) score -= Math.min(f.colIndex ?? 0, 4) * 0.4;
+    }
+    if (t.container) {
+      const c = recallOf(t.container, [
+        { text: f.context, weight: 1 },
+        { text: f.whereKey, weight: 1 },
+        { text: f.table ?? "", weight: 1 },
+        { text: f.label, weight: 1 },
+      ]);
+      score += 2 * c - 1;
+    }
+    measure = f.measure;
+    out.push({ fact: f, score, recall, name: which });
+  }
+  out.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
+  return out;
+}

@@ -1,0 +1,120 @@
+import { Decimal } from "decimal.js";
+import type { LoadedDoc } from "../answer/answer.js";
+import type { AnswerItem } from "../answer/types.js";
+import type { Fact } from "../facts/extract.js";
+import type { Measure } from "../facts/measure.js";
+import type { Disclosure } from "../resolve/index.js";
+import { candidates, type Candidate, type Target } from "./figures.js";
+
+/** A candidate figure with the document it is printed in. */
+export interface Found extends Candidate {
+  d: LoadedDoc;
+}
+
+/** Money units and their size in 元. */
+export const SCALE: Record<string, number> = {
+  元: 1,
+  千元: 1_000,
+  万元: 10_000,
+  万: 10_000,
+  亿元: 100_000_000,
+};
+
+/**
+ * The number in a printed figure, exactly: "1,234.50" → 1234.50. Anything that is not a plain
+ * number ("—", "", "100%") gives null, never an exception.
+ */
+export function amountOf(printed: string): Decimal | null {
+  const m = /^\s*([-+]?\d+(?:\.\d+)?)\s*%?\s*$/.exec(printed.replace(/,/g, ""));
+  return m ? new Decimal(m[1]!) : null;
+}
+
+/** A money figure in 元 (null for other units), to compare 元 tables with 万元 prose. */
+export function inYuan(f: Pick<Fact, "value" | "unit">): Decimal | null {
+  const s = SCALE[f.unit];
+  return s ? (amountOf(f.value)?.mul(s) ?? null) : null;
+}
+
+/** Same amount, allowing the rounding of the coarser printing (1,234,567 元 = 123.46 万元). */
+export function sameAmount(a: Pick<Fact, "value" | "unit">, b: Pick<Fact, "value" | "unit">): boolean {
+  if (a.unit === b.unit) {
+    const x = amountOf(a.value);
+    const y = amountOf(b.value);
+    return !!x && !!y && x.eq(y);
+  }
+  const x = inYuan(a);
+  const y = inYuan(b);
+  if (!x || !y) return false;
+  const coarse = Math.max(SCALE[a.unit] ?? 1, SCALE[b.unit] ?? 1);
+  const places = (v: string) => (/\.(\d+)/.exec(v)?.[1] ?? "").length;
+  const step = new Decimal(coarse).div(new Decimal(10).pow(Math.min(places(a.value), places(b.value))));
+  return x.minus(y).abs().lte(step.div(2));
+}
+
+/** Candidates of every document of a disclosure, best first. */
+export function findIn(disc: Disclosure, t: Target): Found[] {
+  const out: Found[] = [];
+  for (const d of disc.docs) for (const c of candidates(d, t)) out.push({ ...c, d });
+  out.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
+  return out;
+}
+
+/** Page (1-based) of an offset, from the page start offsets of the model. */
+export function pageAt(pages: number[], offset: number): number | undefined {
+  if (!pages.length) return undefined;
+  let lo = 0;
+  let hi = pages.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pages[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+export const quoteOf = (d: LoadedDoc, span: [number, number]) => d.model.text.slice(span[0], span[1]).trim();
+
+const MEASURE_WORDS: Partial<Record<Measure, string>> = {
+  预算数: "预算数",
+  决算数: "决算数",
+  上年数: "上年数",
+  增减额: "比上年增减",
+  增长率: "增长率",
+  占比: "占比",
+  完成率: "完成预算的比例",
+  预算差额: "决算与预算之差",
+};
+
+/** What a figure is, in words: the label asked for with its measure, or the table row and column. */
+export function labelOf(f: Fact, asked: string, measure: Measure): string {
+  if (f.source === "table") {
+    const row = [f.label, f.code ? `（${f.code}）` : ""].join("");
+    return `${row || asked}${f.column ? ` › ${f.column}` : ""}`;
+  }
+  if (measure === "增减额" || measure === "增长率" || measure === "预算差额") {
+    const down = /减少|下降|降低|节约|减支|压减/.test(f.label);
+    const base = measure === "预算差额" ? "比预算" : "比上年";
+    return `${asked} ${base}${down ? (measure === "增长率" ? "下降" : "减少") : measure === "增长率" ? "增长" : "增加"}`;
+  }
+  const m = MEASURE_WORDS[f.measure === "value" ? measure : f.measure];
+  return m && !asked.includes(m) ? `${asked} ${m}` : asked;
+}
+
+/** An answer item for a printed figure. */
+export function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
+  const m = d.meta;
+  return {
+    doc: d.id,
+    value: f.value,
+    unit: f.unit,
+    quote: quoteOf(d, f.quote),
+    label,
+    department: m.unit,
+    year: m.year,
+    docKind: m.kind,
+    section: f.where || null,
+    source: f.source,
+    span: f.quote,
+    page: pageAt(d.model.pages, f.quote[0]),
+  };
+}

@@ -1,0 +1,54 @@
+import type { AnswerItem } from "../answer/types.js";
+import type { Disclosure } from "../resolve/index.js";
+import { findIn, itemOf, labelOf, sameAmount, SCALE, type Found } from "./found.js";
+import type { Target } from "./figures.js";
+
+/** A disclosure's answer to a one-figure question. */
+export interface Looked {
+  best: Found;
+  /** Best first; a second item is the other printing when text and table disagree. */
+  items: AnswerItem[];
+}
+
+/** Least score a figure needs to be given as the answer. */
+const MIN_SCORE = 9;
+
+/**
+ * The figure of a disclosure for the target, or null. When the asker wants another money unit
+ * (元 vs 万元) a printing in that unit is preferred. When the narrative and a table print the
+ * same item with the same measure but different amounts, both are given, each with its source.
+ */
+export function lookup(disc: Disclosure, t: Target, label: string, scale: string | null): Looked | null {
+  const found = findIn(disc, t).filter((f) => f.score >= MIN_SCORE);
+  if (!found.length) return null;
+  let best = found[0]!;
+  if (scale) {
+    const inScale = found.find((f) => f.fact.unit === scale && f.score >= best.score - 3);
+    if (inScale) best = inScale;
+  }
+  // Narrative and table agree: quote the sentence, which reads better and names the measure.
+  if (best.fact.source === "table") {
+    const text = found.find(
+      (f) =>
+        f.fact.source === "text" &&
+        f.score >= best.score - 2 &&
+        f.fact.unit === best.fact.unit &&
+        sameAmount(f.fact, best.fact),
+    );
+    if (text && (!scale || text.fact.unit === scale)) best = text;
+  }
+  const items = [itemOf(best.d, best.fact, labelOf(best.fact, label, t.measure))];
+  const rival = found.find(
+    (f) =>
+      f !== best &&
+      f.fact.source !== best.fact.source &&
+      f.recall >= 0.95 &&
+      best.recall >= 0.95 &&
+      f.score >= best.score - 1 &&
+      f.fact.measure === best.fact.measure &&
+      !!SCALE[f.fact.unit] === !!SCALE[best.fact.unit] &&
+      !sameAmount(f.fact, best.fact),
+  );
+  if (rival) items.push(itemOf(rival.d, rival.fact, labelOf(rival.fact, label, t.measure)));
+  return { best, items };
+}

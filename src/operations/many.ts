@@ -1,0 +1,58 @@
+import { Decimal } from "decimal.js";
+import type { AnswerItem, AnswerResult } from "../answer/types.js";
+import type { Disclosure } from "../resolve/index.js";
+import { describeDoc, renderListLine, replies } from "../render/reply.js";
+import { amountOf, SCALE } from "./found.js";
+import type { Looked } from "./lookup.js";
+
+/** Most rows a list or a ranking shows; the rest are counted. */
+export const MAX_LISTED = 20;
+
+/**
+ * One figure per disclosure over many units: sorted (largest first for 最多 and for a plain list,
+ * smallest first for 最少), compared in 万元 when units mix, at most 20 shown and the rest counted.
+ */
+export function answerMany(
+  rows: Array<{ disc: Disclosure; got: Looked }>,
+  label: string,
+  order: "max" | "min" | "list",
+): AnswerResult {
+  const money = rows.every((r) => SCALE[r.got.best.fact.unit]);
+  const key = (r: (typeof rows)[number]): Decimal | null => {
+    const a = amountOf(r.got.best.fact.value);
+    if (!a) return null;
+    return money ? a.mul(SCALE[r.got.best.fact.unit]!).div(SCALE["万元"]!) : a;
+  };
+  const sameUnit = money || rows.every((r) => r.got.best.fact.unit === rows[0]!.got.best.fact.unit);
+  const sorted = sameUnit
+    ? [...rows].sort((a, b) => {
+        const x = key(a);
+        const y = key(b);
+        if (!x || !y) return x ? -1 : y ? 1 : 0;
+        return order === "min" ? x.cmp(y) : y.cmp(x);
+      })
+    : rows;
+  const shown = sorted.slice(0, MAX_LISTED);
+  const lines = shown.map((r, i) => renderListLine(i, r.got.best.d, r.got.items[0]!));
+  let header = replies.listHeader(label, rows.length);
+  if (order !== "list" && sameUnit && shown.length) {
+    const top = shown[0]!;
+    const it = top.got.items[0]!;
+    const converted = money && new Set(rows.map((r) => r.got.best.fact.unit)).size > 1;
+    header = replies.rankHeader(
+      order === "max",
+      describeDoc(top.got.best.d),
+      `${it.value} ${it.unit}`,
+      label,
+      converted,
+    );
+  }
+  if (rows.length > shown.length) lines.push(replies.moreRows(rows.length, shown.length));
+  const answers: AnswerItem[] = shown.map((r) => r.got.items[0]!);
+  return {
+    status: "answered",
+    answers,
+    reply: [header, ...lines].join("\n"),
+    via: order === "list" ? "list" : "rank",
+  };
+}

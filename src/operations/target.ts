@@ -1,0 +1,64 @@
+import { labelKey } from "../ingest/normalize.js";
+import type { Measure } from "../facts/measure.js";
+import type { MetricMention, Query } from "../query/types.js";
+import type { Target } from "./figures.js";
+
+/** Words that name no item on their own: a question left with only these asks for nothing. */
+const BARE =
+  /^(费用|费|支出|经费|资金|金额|收入|合计|总额|总计|情况|部分|全部|所有|数额|数|钱|部门|单位|本级|预算|决算|多少|的|是)*$/;
+
+/** True when `words` name an item (not only generic words). */
+export const namesSomething = (words: string) => !BARE.test(labelKey(words));
+
+/** Item words with trailing question particles and linking words trimmed. */
+function clean(words: string): string {
+  return labelKey(words)
+    .replace(/^(的|里|中|里面|里的|中的|其中|在|关于|按|按照)+/, "")
+    .replace(/(的|是|有|为|呢|吗|啊|了|里|中|情况|总共|一共|共|合计是|分别)+$/, "");
+}
+
+/**
+ * The ways a question's item may be printed: its words with each metric replaced by each of the
+ * metric's printed terms, then the words as asked. A metric's term alone stands for the item only
+ * when nothing else was asked beside it (else "社保里的人员经费" would match any 人员经费).
+ */
+export function namesFor(words: string, metrics: MetricMention[]): string[] {
+  const base = clean(words);
+  const out: string[] = [];
+  const inside = metrics.filter((m) => base.includes(labelKey(m.text)));
+  for (const m of inside) {
+    const written = labelKey(m.text);
+    const rest = base.replace(written, "");
+    for (const t of m.terms) {
+      const replaced = base.replace(written, t);
+      out.push(replaced);
+      if (!namesSomething(rest)) out.push(t);
+    }
+  }
+  if (namesSomething(base)) out.push(base);
+  return [...new Set(out.filter((n) => n.length >= 2))];
+}
+
+/** A target for the item `words` of query `q` (the whole topic unless an operation split it). */
+export function targetOf(q: Query, words: string, measure: Measure = q.measure): Target {
+  let container = q.container ? clean(q.container) : null;
+  let item = words;
+  if (container) {
+    const k = labelKey(item);
+    const at = k.indexOf(container);
+    if (at >= 0) item = k.slice(at + container.length);
+    if (!namesSomething(item)) {
+      item = words;
+      container = null;
+    }
+  }
+  return {
+    names: namesFor(item, q.metrics),
+    codes: q.codes,
+    measure,
+    quantity: q.quantity,
+    countUnit: q.countUnit,
+    container,
+    stage: q.stage,
+  };
+}

@@ -1,0 +1,116 @@
+import type { LoadedDoc } from "../answer/answer.js";
+import type { Query } from "../query/types.js";
+
+/** A unit named in a question, as the names matcher finds it. */
+export interface UnitMention {
+  id: string;
+  start: number;
+  end: number;
+  form: string;
+}
+
+/** Finds unit mentions in a normalised question (see src/names). */
+export type UnitMatcher = (text: string) => UnitMention[];
+
+/**
+ * One disclosure: the documents a unit published for one year and kind. An explanation and its
+ * table file ("公开表附后") are two documents of one disclosure and are answered as one.
+ */
+export interface Disclosure {
+  docs: LoadedDoc[];
+  unit: string | null;
+  year: number | null;
+  kind: string;
+}
+
+export type Resolution =
+  | {
+      ok: true;
+      disclosures: Disclosure[];
+      /** Whether the question named the unit (else every disclosure is a candidate). */
+      named: boolean;
+      /** The query's remaining words once the unit's name is taken out: the item asked for. */
+      topic: string;
+      /** The year the answer is for, once relative years are resolved. */
+      year: number | null;
+    }
+  | { ok: false; problem: "unknown_unit" | "no_year"; mention: string; have: Disclosure[] };
+
+/** Organisation words that end a unit's name: a question word ending so names a unit. */
+const ORG_MENTION =
+  /^[\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|办公厅|办|院|厅|街道|中心|所|站|馆|部)(?=[\u4e00-\u9fa5])/;
+
+const scopeOf = (d: LoadedDoc) => (d.meta.kind.startsWith("单位") ? "单位" : "部门");
+const stageOf = (d: LoadedDoc) => (/决算|自评/.test(d.meta.kind) ? "决算" : "预算");
+
+/** Groups documents of one unit (or of one unit's mention) by year and kind. */
+function group(docs: LoadedDoc[], key: (d: LoadedDoc) => string): Disclosure[] {
+  const by = new Map<string, LoadedDoc[]>();
+  for (const d of docs) {
+    const k = `${key(d)}|${d.meta.year}|${d.meta.kind}`;
+    by.set(k, [...(by.get(k) ?? []), d]);
+  }
+  return [...by.values()].map((ds) => ({
+    docs: ds,
+    unit: ds.find((d) => d.meta.unit)?.meta.unit ?? null,
+    year: ds[0]!.meta.year,
+    kind: ds[0]!.meta.kind,
+  }));
+}
+
+/**
+ * Which documents a query is about: the units it names (or all), the year (absolute, or relative
+ * to that unit's newest document), 部门 vs 单位 (本级), budget vs final account. The unit's name is
+ * consumed: it is never searched for as the item.
+ */
+export function resolve(q: Query, docs: LoadedDoc[], match: UnitMatcher, chosen = false): Resolution {
+  const mentions = match(q.text);
+  let topic = q.rest;
+  let named = chosen;
+  let pool = docs;
+  if (mentions.length) {
+    named = true;
+    const ids = new Set(mentions.map((m) => m.id));
+    // Documents already chosen (a button, a follow-up) stay chosen; the name is still consumed.
+    if (!chosen) pool = docs.filter((d) => ids.has(d.id));
+    for (const m of [...mentions].sort((a, b) => b.end - b.start - (a.end - a.start))) {
+      const written = q.text.slice(m.start, m.end);
+      topic = topic.split(written).join("");
+    }
+  } else if (!chosen) {
+    const unknown = ORG_MENTION.exec(q.rest);
+    if (unknown && !/^(本|我|各|哪|每|所有|全)/.test(unknown[0])) {
+      return { ok: false, problem: "unknown_unit", mention: unknown[0], have: group(docs, () => "") };
+    }
+  }
+
+  let year = q.year;
+  if (year === null && q.relativeYear !== null) {
+    // 今年/去年 are read against the unit's own newest document, not the whole collection's.
+    const years = pool.map((d) => d.meta.year).filter((y): y is number => y !== null);
+    if (years.length) year = Math.max(...years) + q.relativeYear;
+  }
+  if (year !== null) {
+    const same = pool.filter((d) => d.meta.year === year);
+    if (!same.length) {
+      return {
+        ok: false,
+        problem: "no_year",
+        mention: `${year}年`,
+        have: group(pool, (d) => d.meta.unit ?? d.id),
+      };
+    }
+    pool = same;
+  }
+  if (q.scope) {
+    const scoped = pool.filter((d) => scopeOf(d) === q.scope);
+    if (scoped.length) pool = scoped;
+  }
+  if (q.stage && q.measure !== "预算差额") {
+    const staged = pool.filter((d) => stageOf(d) === q.stage);
+    if (staged.length) pool = staged;
+  }
+  // Named: the documents one mention found are one unit; unnamed: each unit on its own.
+  const disclosures = group(pool, (d) => (named ? "" : (d.meta.unit ?? d.id)));
+  return { ok: true, disclosures, named, topic, year };
+}
