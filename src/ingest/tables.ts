@@ -345,10 +345,11 @@ export function parseTable(text: string, block: TableBlock): Table {
     r.every((t) => t.kind === "blank" || /[:：]|^\d{3}\D/.test(t.text) || UNIT_RE.test(t.text));
   let headerEnd: number = rowsOfTokens.findIndex((r, i) => i < 12 && r.some((t) => t.text === "栏次"));
   if (headerEnd < 0) {
-    headerEnd =
-      rowsOfTokens.findIndex(
-        (r) => r.some((t) => /\.\d/.test(t.text)) || (isCode(r[0]?.text ?? "") && r[1]?.kind === "label"),
-      ) - 1;
+    const firstBody = rowsOfTokens.findIndex(
+      (r) => r.some((t) => /\.\d/.test(t.text)) || (isCode(r[0]?.text ?? "") && r[1]?.kind === "label"),
+    );
+    // No decimal figure nor coded row (whole-yuan tables): the header end is left to the rules below.
+    headerEnd = firstBody < 0 ? rowsOfTokens.length : firstBody - 1;
   }
   // One cell per line: the header ends before the first code that a label follows, or before the
   // label of the first figure.
@@ -363,6 +364,7 @@ export function parseTable(text: string, block: TableBlock): Table {
     const candidates = [firstCode - 1, firstFigure - 2].filter((x) => x >= -1);
     if (candidates.length) headerEnd = Math.min(headerEnd, ...candidates);
   }
+  if (headerEnd >= rowsOfTokens.length) headerEnd = -1;
   const headerRows = headerEnd >= 0 ? rowsOfTokens.slice(0, headerEnd + 1) : [];
   const names = headerNames(headerRows.filter((r) => !metaRow(r)).flat());
   // Letter-spaced headers ("行 次") count too.
