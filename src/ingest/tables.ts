@@ -8,6 +8,7 @@ import {
   STRUCTURAL_HEADERS,
   TABLE_NUMBER_RE,
   TITLE_RE,
+  TOTAL_LABEL_RE,
   UNIT_RE,
 } from "./table-vocab.js";
 
@@ -120,10 +121,73 @@ function pairBlocks(entries: Entry[]): Entry[] {
     const values = e.values;
     [...pending, e].forEach((p, j) => (p.values = values.slice(j * n, (j + 1) * n)));
   }
+  // The other order: a row's figures followed by the figures of the rows whose labels come next
+  // ("退休费 275,460 275,460 0 101,341,746 90,514,044 10,827,702 合计").
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.values.length <= n || e.values.length % n !== 0 || !e.label.length) continue;
+    const k = e.values.length / n;
+    const following = entries.slice(i + 1, i + k);
+    if (following.length !== k - 1 || following.some((p) => p.values.length || !p.label.length)) continue;
+    const values = e.values;
+    [e, ...following].forEach((p, j) => (p.values = values.slice(j * n, (j + 1) * n)));
+  }
   return entries;
 }
 
 const isCode = (t: string) => /^\d{3}$|^\d{5}$|^\d{7}$/.test(t);
+
+/** A code piece printed in its own cell: a 类 (3 digits) or a 款/项 (2 digits). */
+const isCodePiece = (t: Token) => t.kind === "number" && /^\d{2,3}$/.test(t.text);
+
+/**
+ * One-cell-per-line text prints the code columns of some tables as their own runs ("204 06 204 06
+ * 204 99 …"), away from the labels they belong to. A run of code pieces is kept only when it is one
+ * code path (every code in it a prefix of the last: "201 05 201 05 06") and a label follows; then
+ * only its last code stays, as the code of that label. Any other run is dropped: such pieces are
+ * neither figures nor a code that can be placed with confidence.
+ */
+function dropCodeRuns(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let j = i;
+    while (j < tokens.length && isCodePiece(tokens[j]!)) j++;
+    const run = tokens.slice(i, j);
+    const hasClass = run.some((t) => t.text.length === 3);
+    const hasPart = run.some((t) => t.text.length === 2);
+    if (run.length < 2 || !hasClass || !hasPart) {
+      out.push(...(run.length ? run : [tokens[i]!]));
+      i = Math.max(j, i + 1);
+      continue;
+    }
+    // A page number may precede the run ("17 212 212 01 …").
+    let k = 0;
+    if (run[0]!.text.length === 2 && !run[0]!.text.startsWith("0") && run[1]?.text.length === 3) k = 1;
+    const codes: Token[][] = [];
+    let clean = true;
+    for (; k < run.length; k++) {
+      const t = run[k]!;
+      if (t.text.length === 3) codes.push([t]);
+      else if (codes.length && codes[codes.length - 1]!.length < 3) codes[codes.length - 1]!.push(t);
+      else clean = false;
+    }
+    const last = codes[codes.length - 1];
+    const lastCode = last ? joinTokens(last) : "";
+    const chain = clean && codes.every((c) => lastCode.startsWith(joinTokens(c)));
+    if (chain && last && tokens[j]?.kind === "label") out.push(...last);
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Header cells printed again after a page break, in one-cell-per-line text: runs of two or more
+ * header words are not labels.
+ */
+function dropHeaderRuns(tokens: Token[], headerWords: Set<string>): Token[] {
+  const isHeader = (t: Token | undefined) => !!t && t.kind === "label" && headerWords.has(labelKey(t.text));
+  return tokens.filter((t, i) => !(isHeader(t) && (isHeader(tokens[i - 1]) || isHeader(tokens[i + 1]))));
+}
 
 interface Entry {
   code: Token[];
@@ -214,6 +278,16 @@ function headerNames(headerTokens: Token[]): string[] {
   return names;
 }
 
+/**
+ * Headers name the text columns first and the figure columns last: with fewer figures than names,
+ * the last names are the figures' when the first of them is a total column ("合计 人员经费 公用经费").
+ */
+function trailingFigureNames(names: string[], count: number): boolean {
+  if (count < 2 || names.length <= count) return false;
+  const tail = names.slice(names.length - count);
+  return /^(合计|小计|总计)$/.test(labelKey(tail[0]!)) && !tail.slice(1).some((n) => /合计|总计|名称|编码|科目/.test(n));
+}
+
 function toCell(t: Token, column: string | null): Cell {
   const printed = t.kind === "blank" ? "" : t.text;
   const value = t.kind === "number" ? t.text.replace(/,/g, "").replace(/%$/, "").replace("−", "-") : null;
@@ -278,19 +352,23 @@ function buildRows(
     if (template) cols = template;
     else if (names.length === values.length) cols = names;
     else if (repeated) cols = chunk;
+    else if (trailingFigureNames(names, values.length)) cols = names.slice(names.length - values.length);
     else {
       // Header and figures do not line up: name only a first column that is clearly the amount.
       const first = names[0] && /合计|总计|小计|金额|决算数|预算数/.test(names[0]) ? names[0] : null;
       cols = values.map((_, i) => (i === 0 ? first : null));
     }
     values.forEach((v, i) => cells.push(toCell(v, cols[i] ?? null)));
-    const first = all[0]!;
-    const last = all[all.length - 1]!;
+    // Figures printed before their label (one cell per line): the span runs from the first printed cell.
+    const spanStart = Math.min(...all.map((t) => t.start));
+    const spanEnd = Math.max(...all.map((t) => t.end));
+    const label = joinTokens(e.label);
     rows.push({
-      code: e.code.length ? e.code.map((c) => c.text).join("") : null,
-      label: joinTokens(e.label),
+      // A total row has no code: a code next to it belongs to a neighbouring row.
+      code: e.code.length && !TOTAL_LABEL_RE.test(labelKey(label)) ? e.code.map((c) => c.text).join("") : null,
+      label,
       cells,
-      span: [first.start, last.end],
+      span: [spanStart, spanEnd],
     });
   }
   return rows;
@@ -397,7 +475,22 @@ export function parseTable(text: string, block: TableBlock): Table {
   if (single) {
     entries.push(single);
   } else if (plain) {
-    entries.push(...pairBlocks(entriesOf(bodyRows.flat(), null, true).done));
+    const headerWords = new Set(
+      headerRows
+        .flat()
+        .filter((t) => t.kind === "label")
+        .map((t) => labelKey(t.text)),
+    );
+    for (const w of STRUCTURAL_HEADERS) headerWords.add(w);
+    const stream = dropCodeRuns(dropHeaderRuns(bodyRows.flat(), headerWords));
+    entries.push(...pairBlocks(entriesOf(stream, null, true).done));
+    // A code printed again on the next row is the parent's: the row's own 项 was printed elsewhere.
+    let prev: string | null = null;
+    for (const e of entries) {
+      const code = e.code.length ? joinTokens(e.code) : null;
+      if (code && code === prev) e.code = [];
+      if (code) prev = code;
+    }
   } else {
     let carry: Entry | null = null;
     for (const r of bodyRows) {
