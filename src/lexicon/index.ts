@@ -60,6 +60,8 @@ export interface Lexicon {
   entries: LexiconEntry[];
   /** Words a single-character container marker (里, 中) must follow. */
   containerHeads: string[];
+  /** Generic metric words (支出, 收入) that are not a metric at the end of a longer label. */
+  tails: string[];
   orgs: OrgRules;
   /** Every entry found in `key` (overlaps included), by start then length. */
   matchAll(key: string): LexiconMatch[];
@@ -131,6 +133,7 @@ export function loadLexicon(dir = "intents"): Lexicon {
   if (!existsSync(lexDir)) throw new LexiconFileError(`lexicon folder ${lexDir} is missing`);
   const groups: Array<{ group: WordGroup; file: string }> = [];
   const heads: string[] = [];
+  const tails: string[] = [];
   let orgs: OrgRules | null = null;
   for (const f of readdirSync(lexDir)
     .filter((n) => [".yaml", ".yml", ".json"].includes(extname(n)))
@@ -143,13 +146,14 @@ export function loadLexicon(dir = "intents"): Lexicon {
     }
     for (const g of parsed.data.words ?? []) groups.push({ group: g, file: f });
     heads.push(...(parsed.data.containerHeads ?? []));
+    tails.push(...(parsed.data.tails ?? []));
     if (parsed.data.orgs) {
       if (orgs) throw new LexiconFileError(`lexicon file ${path}: field "orgs": defined twice`);
       orgs = parsed.data.orgs;
     }
   }
   if (!orgs) throw new LexiconFileError(`lexicon folder ${lexDir}: no file defines "orgs"`);
-  const lexicon = compileLexicon(metrics, groups, heads.map(wordKey), orgs);
+  const lexicon = compileLexicon(metrics, groups, heads.map(wordKey), orgs, tails.map(wordKey));
   cache.set(dir, lexicon);
   return lexicon;
 }
@@ -160,6 +164,7 @@ export function compileLexicon(
   groups: Array<{ group: WordGroup; file: string }>,
   containerHeads: string[],
   orgs: OrgRules,
+  tails: string[] = [],
 ): Lexicon {
   const byWord = new Map<string, LexiconEntry>();
   const entryOf = (word: string): LexiconEntry => {
@@ -170,10 +175,12 @@ export function compileLexicon(
     }
     return e;
   };
+  const firstFile = new Map<string, string>();
   for (const { group, file } of groups) {
     for (const raw of group.words) {
       const word = wordKey(raw);
       if (!word) continue;
+      if (!firstFile.has(word)) firstFile.set(word, file);
       const e = entryOf(word);
       const effects = e.effects as Record<string, unknown>;
       for (const k of EFFECT_KEYS) {
@@ -181,7 +188,7 @@ export function compileLexicon(
         if (v === undefined) continue;
         if (effects[k] !== undefined && effects[k] !== v && k !== "keep") {
           throw new LexiconFileError(
-            `lexicon file ${file}: word "${raw}": field "${k}" is ${String(v)} here but ${String(effects[k])} elsewhere`,
+            `lexicon file ${file}: word "${raw}": field "${k}" is ${String(v)} here but ${String(effects[k])} in ${firstFile.get(word)}`,
           );
         }
         effects[k] = v;
@@ -226,14 +233,18 @@ export function compileLexicon(
     }
     return out;
   };
+  // Ties: a metric, then a word that says something, then a filler.
+  const weight = (e: LexiconEntry) =>
+    e.metric ? 2 : Object.keys(e.effects).some((k) => k !== "keep" && k !== "at") ? 1 : 0;
   const segment = (key: string, blocked: Array<[number, number]> = []): LexiconMatch[] => {
     const taken = new Uint8Array(key.length);
     for (const [s, e] of blocked) for (let i = Math.max(0, s); i < Math.min(e, key.length); i++) taken[i] = 1;
     const all = matchAll(key).sort(
       (a, b) =>
         b.end - b.start - (a.end - a.start) ||
+        Number(weight(a.entry) === 0) - Number(weight(b.entry) === 0) ||
         a.start - b.start ||
-        Number(Boolean(b.entry.metric)) - Number(Boolean(a.entry.metric)),
+        weight(b.entry) - weight(a.entry),
     );
     const chosen: LexiconMatch[] = [];
     for (const m of all) {
@@ -245,7 +256,7 @@ export function compileLexicon(
     }
     return chosen.sort((a, b) => a.start - b.start);
   };
-  return { metrics, entries: [...byWord.values()], containerHeads, orgs, matchAll, segment };
+  return { metrics, entries: [...byWord.values()], containerHeads, tails, orgs, matchAll, segment };
 }
 
 /**

@@ -65,6 +65,8 @@ export const WordFileSchema = z
     words: z.array(WordGroupSchema).optional(),
     /** Words a single-character container marker (里, 中) must follow. */
     containerHeads: z.array(z.string().min(1)).optional(),
+    /** Generic metric words that are the end of a longer printed label after unknown characters. */
+    tails: z.array(z.string().min(1)).optional(),
     orgs: z.lazy(() => OrgRulesSchema).optional(),
   })
   .strict();

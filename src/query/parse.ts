@@ -12,6 +12,8 @@ interface Span {
 interface YearHit extends Span {
   year: number;
   compare: boolean;
+  /** 上年（2016年）: the year of 上年 spelled out. */
+  annotation?: boolean;
 }
 
 interface CodeHit extends Span {
@@ -22,7 +24,7 @@ interface CodeHit extends Span {
 
 /** Words after a number that make it an amount, not a year or a code. */
 const NUMBER_UNIT =
-  /^(?:万|元|亿|千|个|人|辆|台|项|名|次|多|余|套|家|处|批|分|号|月|日|天|岁|平|米|吨|户|所|条|篇|期|届|位|场|倍|%|\.\d)/;
+  /^(?:万|元|亿|千|个|人(?![大民事力])|辆|台|项|名|次|多|余|套|家|处|批|分|号|月|日|天|岁|平|米|吨|户|所|条|篇|期|届|位|场|倍|%|\.\d)/;
 const BEFORE_SPAN_YEAR = /(?:近|过去|每|多|几|这)$/;
 const PUNCT = /^[?？!！。，,、~…;；:：]+$/;
 const OPEN_BRACKET = /[(（]$/;
@@ -128,7 +130,12 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
     const f = fx(tk);
     if (f.at === "end" && tk.start < tail) tk.fired = false;
     if (f.at === "start" && tk.end > head) tk.fired = false;
-    if (f.bracketed && !OPEN_BRACKET.test(text.slice(0, tk.t.start))) tk.fired = false;
+    if (f.bracketed && !OPEN_BRACKET.test(text.slice(0, tk.t.start))) {
+      // "（元）", or right after a question word: "减少了多少" + "万元".
+      const prev = tokens.find((o) => o.end === tk.start);
+      const p = prev ? fx(prev) : null;
+      if (!p || !(p.ask || p.measure || p.change)) tk.fired = false;
+    }
     if (f.scale && /\d$/.test(text.slice(0, tk.t.start))) tk.fired = false;
   }
 
@@ -144,6 +151,7 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
       y.compare = true;
     } else if (before && fx(before).relativeYear === -1 && OPEN_BRACKET.test(text.slice(0, y.start))) {
       y.compare = true; // 上年（2016年）: the previous year named
+      y.annotation = true;
     } else if (before && fx(before).join) {
       const next = tokenStartingAt(ke, 4);
       if (next && fx(next).compare === "other") y.compare = true;
@@ -151,6 +159,16 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
   }
   const docYears = years.filter((y) => !y.compare);
   const compYears = years.filter((y) => y.compare);
+
+  // A generic word (支出, 收入) right after characters no word explains is the end of a longer
+  // printed label ("其他司法支出"): not a metric of its own; it stays in rest.
+  for (const tk of tokens) {
+    if (!tk.entry.metric || !lexicon.tails.includes(tk.entry.word) || tk.start === 0) continue;
+    const covered = tokens.some((o) => o !== tk && o.end === tk.start && o.entry.metric);
+    const bare = !tokens.some((o) => o.end === tk.start) && !blockedKey.some(([, e]) => e === tk.start);
+    if ((covered || bare) && /[\u4e00-\u9fff]/.test(key[tk.start - 1]!))
+      tk.entry = { ...tk.entry, metric: undefined };
+  }
 
   // Metrics.
   const metricTokens = tokens.filter((tk) => isMetric(tk));
@@ -246,7 +264,9 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
   });
   const comparesBudget = fired.some((tk) => fx(tk).compare === "budget");
   if (comparesBudget) asked.add("预算差额");
-  if (priorYearAsked && !fired.some((tk) => fx(tk).compare) && !compYears.length) asked.add("上年数");
+  if (priorYearAsked && !fired.some((tk) => fx(tk).compare) && compYears.every((y) => y.annotation)) {
+    asked.add("上年数");
+  }
   if (compYears.length && !asked.size && fired.some((tk) => fx(tk).change)) asked.add("增减额");
   let measure: Measure = MEASURE_PRIORITY.find((m) => asked.has(m)) ?? "value";
   if (measure === "value") {
