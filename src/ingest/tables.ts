@@ -181,6 +181,21 @@ function dropCodeRuns(tokens: Token[]): Token[] {
 }
 
 /**
+ * A page number printed among the last cells of a page (one cell per line): a small whole number
+ * just before a form feed, in a table whose figures all have decimals.
+ */
+function dropPageNumbers(text: string, tokens: Token[]): Token[] {
+  const figures = tokens.filter((t) => t.kind === "number" && t.text !== "0");
+  if (figures.filter((t) => /\.\d/.test(t.text)).length < 0.9 * figures.length) return tokens;
+  return tokens.filter((t) => {
+    if (t.kind !== "number" || !/^[1-9]\d{0,2}$/.test(t.text)) return true;
+    const after = text.slice(t.end, t.end + 80);
+    const feed = after.indexOf("\f");
+    return feed < 0 || after.slice(0, feed).split("\n").filter((l) => l.trim()).length > 2;
+  });
+}
+
+/**
  * Header cells printed again after a page break, in one-cell-per-line text: runs of two or more
  * header words are not labels.
  */
@@ -211,7 +226,9 @@ function entriesOf(
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === "label") {
-      if (cur && cur.values.length) close();
+      // One cell per line: a total never continues the label before it (that row's cell is blank).
+      if (cur && (cur.values.length || (stream && cur.label.length && TOTAL_LABEL_RE.test(labelKey(t.text)))))
+        close();
       if (!cur) cur = { code: [], label: [], values: [] };
       cur.label.push(t);
       continue;
@@ -436,8 +453,9 @@ export function parseTable(text: string, block: TableBlock): Table {
     const firstCode = rowsOfTokens.findIndex(
       (r, i) => oneCell(r) && isCode(r[0]!.text) && rowsOfTokens[i + 1]?.[0]?.kind === "label",
     );
+    // A figure may share its line with the next label ("18,330.37 一、基本支出").
     const firstFigure = rowsOfTokens.findIndex(
-      (r) => oneCell(r) && r[0]!.kind === "number" && /[.,]/.test(r[0]!.text),
+      (r) => r.length <= 2 && r[0]!.kind === "number" && /[.,]/.test(r[0]!.text),
     );
     const candidates = [firstCode - 1, firstFigure - 2].filter((x) => x >= -1);
     if (candidates.length) headerEnd = Math.min(headerEnd, ...candidates);
@@ -482,7 +500,7 @@ export function parseTable(text: string, block: TableBlock): Table {
         .map((t) => labelKey(t.text)),
     );
     for (const w of STRUCTURAL_HEADERS) headerWords.add(w);
-    const stream = dropCodeRuns(dropHeaderRuns(bodyRows.flat(), headerWords));
+    const stream = dropPageNumbers(text, dropCodeRuns(dropHeaderRuns(bodyRows.flat(), headerWords)));
     entries.push(...pairBlocks(entriesOf(stream, null, true).done));
     // A code printed again on the next row is the parent's: the row's own 项 was printed elsewhere.
     let prev: string | null = null;
