@@ -6,6 +6,7 @@ import { withReason } from "../operations/explain.js";
 import { answerMany, MAX_LISTED } from "../operations/many.js";
 import { lookup, type Looked } from "../operations/lookup.js";
 import { namesSomething, targetOf } from "../operations/target.js";
+import { registerUnitNames } from "../operations/figures.js";
 import { describeDoc, renderDocItems, replies } from "../render/reply.js";
 import { fulltextAnswer, type LoadedDoc } from "./answer.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
@@ -17,19 +18,45 @@ export interface Language {
   parse(question: string, context?: QueryContext): { query: Query; assumed: string[] };
   /** A matcher over the given documents' unit names (prepared once per collection). */
   unitMatcher(docs: LoadedDoc[]): UnitMatcher;
+  /** The names staff use for a document's unit (normalised). */
+  unitForms(d: LoadedDoc): string[];
+  /** How documents print their total (收支总计…): read when a question names no item. */
+  totalTerms: string[];
+  /** Printed names of the things counted in `unit` ("辆" → 车辆, 公务用车…). */
+  countTerms(unit: string): string[];
 }
 
 /** Words joining the parts of a sum or a comparison. */
 const JOINERS = /加上|以及|还有|和|与|及|跟|同|加|、|\+|，|,/;
 
-/** "离休费和退休费" → ["离休费", "退休费"]; a list in brackets ("(水费加电费)") wins. */
-function partsOf(topic: string, splitOn: RegExp = JOINERS): string[] {
+/**
+ * "离休费和退休费" → ["离休费", "退休费"]: split on joining words, or, when parsing took them out,
+ * where each metric the question names begins. A list in brackets ("(水费、电费)") wins.
+ */
+function partsOf(topic: string, q: Query, splitOn: RegExp = JOINERS): string[] {
   const inner = /[(（]([^()（）]+)[)）]/.exec(topic)?.[1];
-  const src = inner && splitOn.test(inner) ? inner : topic.replace(/[(（][^()（）]*[)）]/g, "");
-  return src
-    .split(splitOn)
-    .map((p) => p.replace(/(加起来|一共|合计|总共|之和|共计|总和|相差|差距|差额|分别|各)+$/, ""))
+  const bracketed = inner !== undefined && (splitOn.test(inner) || metricsIn(inner, q).length >= 2);
+  const src = bracketed ? inner! : topic.replace(/[(（][^()（）]*[)）]/g, "");
+  let parts = src.split(splitOn);
+  if (parts.length < 2) {
+    const starts = metricsIn(src, q).map((m) => m.at);
+    if (starts.length >= 2)
+      parts = starts.map((s, i) => src.slice(i === 0 ? 0 : s, starts[i + 1] ?? src.length));
+  }
+  return parts
+    .map((p) => p.replace(/(加起来|一共|合计|总共|之和|共计|总和|相差|差距|差额|分别|各|的)+$/, ""))
     .filter((p) => namesSomething(p));
+}
+
+/** Metrics whose words appear in `s`, in order, without overlaps. */
+function metricsIn(s: string, q: Query): Array<{ at: number; text: string }> {
+  const out: Array<{ at: number; text: string }> = [];
+  for (const m of [...q.metrics].sort((a, b) => b.text.length - a.text.length)) {
+    const at = s.indexOf(m.text);
+    if (at >= 0 && !out.some((o) => at < o.at + o.text.length && o.at < at + m.text.length))
+      out.push({ at, text: m.text });
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
 
 /** Short label of an item for replies: the metric's name when one was found, else the words. */
@@ -48,6 +75,7 @@ const isTotalMeasure = (m: Query["measure"]) => m === "增减额" || m === "增�
  */
 export function createAnswerer(docs: LoadedDoc[], lang: Language) {
   const matcher = lang.unitMatcher(docs);
+  registerUnitNames(docs, (d) => lang.unitForms(d));
   const byId = new Map(docs.map((d) => [d.id, d]));
 
   function priorOf(disc: Disclosure): Disclosure | null {
@@ -74,7 +102,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
   ): { items: AnswerItem[]; got?: Looked } | null {
     const label = labelFor(q, topic);
     if (q.operation === "sum") {
-      const parts = partsOf(topic);
+      const parts = partsOf(topic, q);
       if (parts.length >= 2) {
         const it = sumOf(
           disc,
@@ -84,7 +112,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       }
     }
     if (q.operation === "difference") {
-      const parts = partsOf(topic, /比|和|与|跟|同|相比/);
+      const parts = partsOf(topic, q, /比|和|与|跟|同|相比/);
       if (parts.length === 2) {
         const [a, b] = parts as [string, string];
         const it = differenceOf(
@@ -96,7 +124,8 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       }
     }
     if (q.operation === "share" || q.measure === "占比") {
-      const [a, b] = topic.split(/占/).map((s) => s.replace(/(的)?(比例|比重|百分比|份额|多少)+$/, ""));
+      const split = topic.includes("占") ? topic.split(/占/) : partsOf(topic, q, /占/);
+      const [a, b] = split.map((s) => s.replace(/(的)?(比例|比重|百分比|份额|多少)+$/, ""));
       if (a && namesSomething(a)) {
         const printed = lookup(disc, targetOf(q, a, "占比"), labelFor(q, a), null);
         if (printed) return { items: printed.items, got: printed };
@@ -114,7 +143,15 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     let measure = q.measure;
     // "为什么增加" asks for the change and its reason.
     if (q.reason && measure === "value" && q.direction) measure = "增减额";
+    // "按2017年预算说明，2016年的…": a year before the document's asks for its prior-year figure.
+    if (measure === "value" && q.year !== null && q.years.some((y) => y < q.year!)) measure = "上年数";
     const t = targetOf(q, topic, measure);
+    if (!t.names.length && !t.codes.length) {
+      // Nothing named: a count word names what is counted ("几辆" → 车辆); a question about the
+      // budget as a whole ("预算比上年增加多少") reads the document's total.
+      if (q.quantity === "count" && q.countUnit) t.names = lang.countTerms(q.countUnit);
+      else if (measure !== "value" || q.stage) t.names = lang.totalTerms.filter(namesSomething);
+    }
     const got = lookup(disc, t, label, q.scale);
     if (got) {
       let items = got.items;
@@ -208,7 +245,13 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       docs: res.named ? res.disclosures.flatMap((x) => x.docs.map((d) => d.id)) : [],
     };
     const note = assumed.length ? `\n${replies.assumed(assumed)}` : "";
-    if (!namesSomething(topic) && !q.codes.length && q.measure === "value") {
+    if (
+      !namesSomething(topic) &&
+      !q.codes.length &&
+      q.measure === "value" &&
+      !q.stage &&
+      q.quantity !== "count"
+    ) {
       const ft = fulltextAnswer(
         res.disclosures.flatMap((x) => x.docs),
         topic || q.text,

@@ -10,13 +10,16 @@ import type { Language } from "./ask.js";
  * slots from the previous question's context) and unit names generated from each document's own
  * metadata by the lexicon's organisation rules, prepared once per collection.
  */
-export function createLanguage(lexicon: Lexicon): Language {
+export function createLanguage(lexicon: Lexicon, totals: string[] = []): Language {
   return {
+    totalTerms: totals,
+    countTerms: (unit) => lexicon.metrics.filter((m) => m.countUnit === unit).flatMap((m) => m.terms),
     parse(question, context) {
       const query = parseQuery(question, lexicon);
       if (context && looksLikeFollowUp(query)) return followUp(query, context);
       return { query, assumed: [] };
     },
+    unitForms: (d) => unitNameForms(d.meta, lexicon.orgs),
     unitMatcher(docs: LoadedDoc[]) {
       const profiles: UnitProfile[] = docs.map((d) => ({
         id: d.id,

@@ -263,7 +263,8 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     newestYear: years.length ? Math.max(...years) : null,
     names: namesOf(docs),
   };
-  const answer = createAnswerer(docs, createLanguage(lexicon));
+  const totals = intents.filter((i) => i.fallback).flatMap((i) => i.terms);
+  const answer = createAnswerer(docs, createLanguage(lexicon, totals));
   const generation = `${Date.now().toString(36)}-${docs.length}`;
   const engine: Engine = {
     generation,

@@ -37,7 +37,8 @@ function withoutAsides(s: string): string {
   let prev = "";
   while (prev !== s) {
     prev = s;
-    s = s.replace(/（[^（）()]*）|\([^（）()]*\)/g, "");
+    // Short asides are part of a name ("因公出国（境）费", "（项）"): only longer ones go.
+    s = s.replace(/（[^（）()]{4,}）|\([^（）()]{4,}\)/g, "");
   }
   return s;
 }
@@ -106,6 +107,28 @@ export function columnMeasure(column: string, year: number | null): Measure {
   return "value";
 }
 
+/** Header levels that say which measure a column is, not what it counts. */
+const MEASURE_LEVEL = /^(20\d\d年度?)?(预算数|决算数|执行数|预算|决算|上年数|本年数|金额)$/;
+
+/**
+ * The label of a figure in a row that prints none (the one-row 三公 form): its column path without
+ * the measure level ("预算数 › “三公”经费 › 小计" → 三公经费小计). A bare total column is the total of
+ * what the table covers ("合计" of the 三公经费、会议费、培训费 table), not of its first item.
+ */
+function unlabelledRowLabel(title: string, column: string | null): string {
+  const path = (column ?? "")
+    .split(" › ")
+    .map(labelKey)
+    .filter((p) => p && !MEASURE_LEVEL.test(p))
+    .join("");
+  if (path && !/^(合计|总计|小计)$/.test(path)) return path;
+  const subject = labelKey(title)
+    .replace(/^(公开)?\d{1,2}表|^表[一二三四五六七八九十\d]+/, "")
+    .replace(/(支出)?(预算|决算)?(情况)?(明细)?表$/, "")
+    .replace(/^一般公共预算/, "");
+  return labelKey(subject || (templateRowLabel(title) ?? "")) + path;
+}
+
 export function tableFacts(model: DocModel): Fact[] {
   const facts: Fact[] = [];
   let order = 100_000;
@@ -119,9 +142,7 @@ export function tableFacts(model: DocModel): Fact[] {
         // Blank cells are kept (value "") so an answer can say the cell is blank rather than 0.
         if (cell.value === null && cell.text !== "") return;
         // An unlabelled row under a known template: the column path names the figure.
-        const label = row.label
-          ? labelKey(row.label)
-          : labelKey((templateRowLabel(t.title) ?? "") + (cell.column ?? "").split(" › ").slice(1).join(""));
+        const label = row.label ? labelKey(row.label) : unlabelledRowLabel(t.title, cell.column);
         const column = cell.column ?? (i === 0 ? null : `第${i + 1}列`);
         const colMeasure = columnMeasure(cell.column ?? "", model.meta.year);
         const where = [t.number, t.title].filter(Boolean).join(" ");

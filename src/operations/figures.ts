@@ -36,13 +36,15 @@ export interface Candidate {
 
 /** Least share of the item's words a figure's label must hold to be taken for it. */
 export const MIN_RECALL = 0.7;
+/** Least share of a figure's own label words the item must explain: else it is another item. */
+export const MIN_PRECISION = 0.3;
 
 /**
  * Words that say how or where a figure is stated rather than what it is: removed before label
  * words are compared with a question's ("本部门2017年度…预算支出为" adds nothing to "会议费").
  */
 const CONNECTORS =
-  /本部门|本单位|我部门|我单位|本局|我局|本级|本年度|本年|年度|当年|全年|年初|\d+年度?|预算数|决算数|执行数|预算支出|决算支出|预算安排|安排|预算|决算|支出|共计|合计|总计|小计|为|是|共|计|达|了|的|均|各|约|其中|主要|用于|万元|元|:|：/g;
+  /本部门|本单位|我部门|我单位|本局|我局|本级|本年度|本年|年度|当年|全年|年初|\d+年度?|预算数|决算数|执行数|预算支出|决算支出|预算安排|安排的|安排|一般公共预算拨款|一般公共预算|财政拨款|拨款|预算|决算|支出|共计|合计|总计|小计|与上年相比|与上年|上年|去年|同比|相比|比|较|增加|减少|增长|下降|上升|降低|持平|为|是|共|计|达|了|的|均|各|约|其中|主要|用于|万元|元|:|：/g;
 
 const bigrams = (s: string): string[] => {
   const out: string[] = [];
@@ -92,8 +94,8 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
     cached = {
       fields: [
         { text: clause, weight: 1 },
-        { text: label, weight: 0.9 },
-        { text: context.slice(-60), weight: 0.8 },
+        { text: label, weight: 0.8 },
+        { text: context.slice(-60), weight: 0.72 },
         { text: f.whereKey, weight: 0.4 },
       ],
       own: content(clause.replace(CONNECTORS, "")),
@@ -116,9 +118,13 @@ function recallOf(name: string, fields: Fields["fields"]): number {
   return sum / grams.length;
 }
 
-/** How much of the figure's own label the name explains (0–1): extra words mean another item. */
+/**
+ * How much of the figure's own label the name explains (0–1): extra words mean another item. Only
+ * the end of the label counts (the words nearest the figure): a subject printed before the item
+ * ("省检察院2017年度…培训费") does not make it another item.
+ */
 function precisionOf(name: string, own: string): number {
-  const grams = bigrams(own);
+  const grams = bigrams(own.slice(-(name.length + 6)));
   if (!grams.length) return 1;
   return grams.filter((g) => name.includes(g)).length / grams.length;
 }
@@ -191,12 +197,36 @@ export function measureFit(asked: Measure, fact: Measure, docIsFinal: boolean): 
   }
 }
 
+const codeSets = new WeakMap<LoadedDoc, Set<string>>();
+/** Subject codes printed in the document's tables. */
+function codesOf(d: LoadedDoc): Set<string> {
+  let set = codeSets.get(d);
+  if (!set) codeSets.set(d, (set = new Set(d.facts.map((f) => f.code).filter((c): c is string => !!c))));
+  return set;
+}
+
 const isFinal = (d: LoadedDoc) => /决算|自评/.test(d.meta.kind);
 
-/** Names of the document's own unit, stripped from figure labels before comparing. */
+const namesOfDoc = new WeakMap<LoadedDoc, string[]>();
+
+/**
+ * Registers the names of each document's unit (full name, aliases and the short forms staff use):
+ * they are stripped from figure labels before comparing, since "省检察院2017年度培训费" is about
+ * 培训费. Made once per collection by the answerer.
+ */
+export function registerUnitNames(docs: LoadedDoc[], formsOf: (d: LoadedDoc) => string[]): void {
+  for (const d of docs) {
+    const m = d.meta;
+    const all = [m.unit ?? "", ...m.aliases, ...formsOf(d)].filter((n) => n.length >= 2);
+    namesOfDoc.set(
+      d,
+      [...new Set(all)].sort((a, b) => b.length - a.length),
+    );
+  }
+}
+
 function unitNamesOf(d: LoadedDoc): string[] {
-  const m = d.meta;
-  return [m.unit ?? "", ...m.aliases].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length);
+  return namesOfDoc.get(d) ?? [d.meta.unit ?? "", ...d.meta.aliases].filter((n) => n.length >= 2);
 }
 
 /**
@@ -210,15 +240,16 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
   if (!names.length && !t.codes.length) return [];
   const unitNames = unitNamesOf(d);
   const out: Candidate[] = [];
+  const codes = codesOf(d);
   for (const f of d.facts) {
     if (f.value === "" && f.source !== "table") continue;
+    // A subject code read into a figure column ("302", "07") is not an amount.
+    if (f.source === "table" && (/^0\d/.test(f.value) || codes.has(f.value))) continue;
     if (t.codes.length) {
       if (f.source !== "table" || !f.code || !t.codes.includes(f.code)) continue;
     }
     if (!quantityFits(f, t)) continue;
-    let measure = f.measure;
-    // A table's figures after the first column are parts of the row unless a name asks for them.
-    const ms = measureFit(t.measure, measure, final);
+    const ms = measureFit(t.measure, f.measure, final);
     if (ms === null) continue;
     const fields = fieldsOf(f, unitNames);
     let recall = 0;
@@ -235,9 +266,10 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
     });
     if (t.codes.length) recall = Math.max(recall, 1);
     if (recall < MIN_RECALL) continue;
+    if (precision < MIN_PRECISION && !t.codes.length) continue;
     if (f.value === "" && f.source === "table" && recall < 0.95) continue;
-    let score = 10 * recall + 3 * precision + ms;
-    if (f.source === "text") score += 0.5;
+    let score = 10 * recall + 4 * precision + ms;
+    if (f.source === "text") score += 1.5;
     if (f.source === "table") {
       const named = !!f.columnKey && names[which]!.includes(f.columnKey.replace(CONNECTORS, "") || "\u0000");
       // The row's amount is its first column, unless the question names another one.
@@ -252,7 +284,6 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
       ]);
       score += 2 * c - 1;
     }
-    measure = f.measure;
     out.push({ fact: f, score, recall, name: which });
   }
   out.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);

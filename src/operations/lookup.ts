@@ -23,7 +23,8 @@ export function lookup(disc: Disclosure, t: Target, label: string, scale: string
   if (!found.length) return null;
   let best = found[0]!;
   if (scale) {
-    const inScale = found.find((f) => f.fact.unit === scale && f.score >= best.score - 3);
+    // A printing in the unit asked for is the answer as printed; converting is the last resort.
+    const inScale = found.find((f) => f.fact.unit === scale && f.score >= best.score - 6);
     if (inScale) best = inScale;
   }
   // Narrative and table agree: quote the sentence, which reads better and names the measure.
