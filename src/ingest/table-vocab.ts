@@ -94,3 +94,11 @@ export const FORM_HEADER_RE =
 
 /** Printed leaders and page numbers in a table of contents ("……… 3"). */
 export const LEADER_RE = /[…．.·-]{3,}\s*\d*$/;
+
+/** A 政府采购 table: its rows name an item and, apart, its 经济科目 and 采购组织形式. */
+export const PROCUREMENT_TITLE_RE = /政府采购/;
+/** How a purchase is organised (the 采购组织形式 column). */
+export const PROCUREMENT_FORM_RE =
+  /^(?:分散(?:自行)?(?:组织?|采购)?|(?:政府|部门)?集中采购|委托(?:代理)?采购|自行采购|公开招标|邀请招标|询价|单一来源|竞争性(?:谈判|磋商))$/;
+/** A 经济科目 name printed in its own column (会议费, 办公设备购置, 其他商品和服务支出). */
+export const ECONOMIC_ITEM_RE = /^[^\d、]{2,12}(?:费|购置|支出)$/;

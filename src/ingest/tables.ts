@@ -4,7 +4,10 @@ import type { Line } from "./lines.js";
 import { columnTemplateFor, templateRowLabel } from "./table-templates.js";
 import {
   FORM_HEADER_RE,
+  ECONOMIC_ITEM_RE,
   LEADER_RE,
+  PROCUREMENT_FORM_RE,
+  PROCUREMENT_TITLE_RE,
   STRUCTURAL_HEADERS,
   TABLE_NUMBER_RE,
   TITLE_RE,
@@ -149,7 +152,7 @@ const isCodePiece = (t: Token) => t.kind === "number" && /^\d{2,3}$/.test(t.text
  */
 function dropCodeRuns(tokens: Token[]): Token[] {
   const out: Token[] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let j = i;
     while (j < tokens.length && isCodePiece(tokens[j]!)) j++;
     const run = tokens.slice(i, j);
@@ -191,7 +194,13 @@ function dropPageNumbers(text: string, tokens: Token[]): Token[] {
     if (t.kind !== "number" || !/^[1-9]\d{0,2}$/.test(t.text)) return true;
     const after = text.slice(t.end, t.end + 80);
     const feed = after.indexOf("\f");
-    return feed < 0 || after.slice(0, feed).split("\n").filter((l) => l.trim()).length > 2;
+    return (
+      feed < 0 ||
+      after
+        .slice(0, feed)
+        .split("\n")
+        .filter((l) => l.trim()).length > 2
+    );
   });
 }
 
@@ -302,7 +311,43 @@ function headerNames(headerTokens: Token[]): string[] {
 function trailingFigureNames(names: string[], count: number): boolean {
   if (count < 2 || names.length <= count) return false;
   const tail = names.slice(names.length - count);
-  return /^(合计|小计|总计)$/.test(labelKey(tail[0]!)) && !tail.slice(1).some((n) => /合计|总计|名称|编码|科目/.test(n));
+  return (
+    /^(合计|小计|总计)$/.test(labelKey(tail[0]!)) &&
+    !tail.slice(1).some((n) => /合计|总计|名称|编码|科目/.test(n))
+  );
+}
+
+/**
+ * A 政府采购 row prints the item and, in their own columns, its 经济科目 and 采购组织形式
+ * ("家具用具 分散自行组织 198.00"; "省委办公厅承办的会议费 会议费 872.10"): the item stays the
+ * label, the others become text cells so the label is what a question names.
+ */
+function procurementColumns(
+  title: string,
+  label: Token[],
+  names: string[],
+): { label: Token[]; apart: Cell[] } {
+  if (!PROCUREMENT_TITLE_RE.test(title) || label.length < 2) return { label, apart: [] };
+  const rest = [...label];
+  const apart: Cell[] = [];
+  const named = (re: RegExp) => names.find((n) => re.test(n)) ?? null;
+  const lastText = () => labelKey(rest[rest.length - 1]!.text);
+  if (rest.length >= 2 && PROCUREMENT_FORM_RE.test(lastText())) {
+    apart.unshift(toCell(rest.pop()!, named(/组织形式|采购方式/)));
+    // An item row: the item is printed just before its 采购组织形式; words before it are the end
+    // of a wrapped 专项名称 above ("化经费 印刷服务 政府集中采购 152.00").
+    if (rest.length >= 2 && !/^[一二三四五六七八九十]+、/.test(lastText())) {
+      const item = rest.pop()!;
+      const before = rest.splice(0);
+      const t: Token = { ...before[0]!, text: joinTokens(before), end: before[before.length - 1]!.end };
+      apart.unshift(toCell(t, named(/专项名称|项目名称/)));
+      rest.push(item);
+    }
+    return { label: rest, apart };
+  }
+  if (rest.length >= 2 && ECONOMIC_ITEM_RE.test(lastText()) && named(/经济科目|经济分类/))
+    apart.unshift(toCell(rest.pop()!, named(/经济科目|经济分类/)));
+  return { label: rest, apart };
 }
 
 function toCell(t: Token, column: string | null): Cell {
@@ -376,13 +421,16 @@ function buildRows(
       cols = values.map((_, i) => (i === 0 ? first : null));
     }
     values.forEach((v, i) => cells.push(toCell(v, cols[i] ?? null)));
+    const { label: labelTokens, apart } = procurementColumns(title, e.label, names);
+    cells.unshift(...apart);
     // Figures printed before their label (one cell per line): the span runs from the first printed cell.
     const spanStart = Math.min(...all.map((t) => t.start));
     const spanEnd = Math.max(...all.map((t) => t.end));
-    const label = joinTokens(e.label);
+    const label = joinTokens(labelTokens);
     rows.push({
       // A total row has no code: a code next to it belongs to a neighbouring row.
-      code: e.code.length && !TOTAL_LABEL_RE.test(labelKey(label)) ? e.code.map((c) => c.text).join("") : null,
+      code:
+        e.code.length && !TOTAL_LABEL_RE.test(labelKey(label)) ? e.code.map((c) => c.text).join("") : null,
       label,
       cells,
       span: [spanStart, spanEnd],
