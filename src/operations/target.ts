@@ -24,23 +24,33 @@ function clean(words: string): string {
  */
 export function namesFor(words: string, metrics: MetricMention[]): string[] {
   const base = clean(words);
-  const out: string[] = [];
+  const specific: string[] = [];
+  const generic: string[] = [];
   const inside = metrics.filter((m) => base.includes(labelKey(m.text)));
   for (const m of inside) {
     const written = labelKey(m.text);
     const rest = base.replace(written, "");
+    // A short metric word inside longer words ("行政运行支出") is the item's tail, not its name.
+    const out = written.length >= 3 || !namesSomething(rest) ? specific : generic;
     for (const t of m.terms) {
-      const replaced = base.replace(written, t);
-      out.push(replaced);
+      out.push(base.replace(written, t));
       if (!namesSomething(rest)) out.push(t);
     }
   }
-  if (namesSomething(base)) out.push(base);
-  return [...new Set(out.filter((n) => n.length >= 2))];
+  const own: string[] = [];
+  if (namesSomething(base)) {
+    own.push(base);
+    // "行政运行支出" is printed as the row "行政运行".
+    const bare = base.replace(/(支出|经费|费用|资金|金额)$/, "");
+    if (bare !== base && namesSomething(bare) && bare.length >= 2) own.push(bare);
+  }
+  return [...new Set([...specific, ...own, ...generic].filter((n) => n.length >= 2))];
 }
 
 /** A target for the item `words` of query `q` (the whole topic unless an operation split it). */
-export function targetOf(q: Query, words: string, measure: Measure = q.measure): Target {
+export function targetOf(q: Query, words: string, asked: Measure = q.measure): Target {
+  // "预算多少" / "决算多少": the amount of that stage.
+  const measure: Measure = asked === "value" && q.stage ? (q.stage === "决算" ? "决算数" : "预算数") : asked;
   let container = q.container ? clean(q.container) : null;
   let item = words;
   if (container) {
