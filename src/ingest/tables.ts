@@ -29,7 +29,18 @@ interface Token {
 }
 
 const NUMBER_RE = /^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$/;
-export function isTitleLine(norm: string): boolean {
+/** A table number printed before the title on its line: "公开 06 表：财政拨款基本支出预算表". */
+const NUMBER_PREFIX_RE = /^((?:公开|附)\s?表?\s?\d{1,2}\s?表?)\s?[:：]\s?(?=\S)/;
+
+/** The title and the table number printed before it on the same line, if any. */
+export function splitNumberedTitle(norm: string): { title: string; number: string | null } {
+  const m = NUMBER_PREFIX_RE.exec(norm);
+  if (!m) return { title: norm, number: null };
+  return { title: norm.slice(m[0].length), number: m[1]!.replace(/\s/g, "").replace(/^附/, "公开") };
+}
+
+export function isTitleLine(line: string): boolean {
+  const norm = splitNumberedTitle(line).title;
   if (!TITLE_RE.test(norm) || TABLE_NUMBER_RE.test(norm) || LEADER_RE.test(norm)) return false;
   if (/^第.{1,3}部分/.test(norm) || /^(注|说明|备注)/.test(norm) || /[见如下]/.test(norm.slice(-3, -1)))
     return false;
@@ -236,8 +247,11 @@ function entriesOf(
     const t = tokens[i]!;
     if (t.kind === "label") {
       // One cell per line: a total never continues the label before it (that row's cell is blank).
-      if (cur && (cur.values.length || (stream && cur.label.length && TOTAL_LABEL_RE.test(labelKey(t.text)))))
-        close();
+      // Space-separated rows: an enumerated item ("二、项目支出") starts the other side's row when
+      // this side's cell is blank ("二、政府性基金预算      二、项目支出   10,541.46").
+      const startsItem =
+        TOTAL_LABEL_RE.test(labelKey(t.text)) || (!stream && /^[一二三四五六七八九十]+、/.test(t.text));
+      if (cur && (cur.values.length || (cur.label.length && startsItem && (stream || !t.lineStart)))) close();
       if (!cur) cur = { code: [], label: [], values: [] };
       cur.label.push(t);
       continue;
@@ -453,7 +467,10 @@ export function parseTable(text: string, block: TableBlock): Table {
   const first = block.titleLine ?? lines[0];
   const lastLine = lines[lines.length - 1] ?? first;
   const span: [number, number] = [first?.start ?? 0, lastLine?.end ?? 0];
-  let number: string | null = block.numberLine ? block.numberLine.norm.replace(/^附/, "公开") : null;
+  const numbered = splitNumberedTitle(block.title);
+  let number: string | null = block.numberLine
+    ? block.numberLine.norm.replace(/^附/, "公开")
+    : numbered.number;
   let unit: string | null = null;
   let note: string | null = null;
   const noteLines: Line[] = [];
@@ -537,7 +554,7 @@ export function parseTable(text: string, block: TableBlock): Table {
     bodyRows.length >= 4 &&
     bodyRows.filter((r) => r.length === 1).length >= 0.7 * bodyRows.length;
   const entries: Entry[] = [];
-  const single = singleFigureRow(block.title, rowsOfTokens);
+  const single = singleFigureRow(numbered.title, rowsOfTokens);
   if (single) {
     entries.push(single);
   } else if (plain) {
@@ -579,7 +596,7 @@ export function parseTable(text: string, block: TableBlock): Table {
     entries,
     names,
     hasRowNumbers,
-    block.title,
+    numbered.title,
     single
       ? rowsOfTokens
           .flat()
@@ -595,7 +612,7 @@ export function parseTable(text: string, block: TableBlock): Table {
     /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") ||
     (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join("")));
   return {
-    title: block.title,
+    title: numbered.title,
     number,
     unit,
     present,
