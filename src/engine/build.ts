@@ -1,8 +1,10 @@
 // Building a document's index files: ingest → model, jieba → passage tokens, both persisted.
 // Many documents are built in a pool of worker threads (one per core); a few, inline.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { logger } from "../config/logger.js";
@@ -81,6 +83,35 @@ export async function buildDocument(path: string, store: IndexStore): Promise<Bu
   return buildFrom(await ingestFile(path), path, store);
 }
 
+const SYNC_BOOTSTRAP = `
+const { workerData } = require("node:worker_threads");
+(workerData.tsx ? import(workerData.tsx).then((tsx) => tsx.register()) : Promise.resolve())
+  .then(() => import(workerData.entry))
+  .catch((err) => {
+  const { port, signal, path } = workerData.once;
+  port.postMessage({ ok: false, file: require("node:path").basename(path), reason: "could not rebuild: " + err.message });
+  Atomics.store(signal, 0, 1);
+  Atomics.notify(signal, 0);
+});`;
+
+/**
+ * URL of tsx's loader API when the worker is TypeScript: a worker started from code (not a file)
+ * does not run the --import loader flags before it, so it registers tsx itself.
+ */
+function tsxApi(workerFile: URL): string | null {
+  if (!workerFile.pathname.endsWith(".ts")) return null;
+  try {
+    const pkgPath = createRequire(import.meta.url).resolve("tsx/package.json");
+    const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as {
+      exports: Record<string, { import?: { default?: string } }>;
+    };
+    const api = pkg.exports["./esm/api"]?.import?.default;
+    return api ? pathToFileURL(join(dirname(pkgPath), api)).href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** How long a synchronous rebuild waits for its worker before giving up. */
 const SYNC_BUILD_MS = 120_000;
 
@@ -96,13 +127,26 @@ export function buildDocumentSync(path: string, store: IndexStore, userWords: st
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const once: SyncInput = { path, port: port2, signal };
-  const workerData: WorkerInput = { indexDir: store.indexDir, docsDir: store.docsDir, userWords, once };
+  const workerData: WorkerInput & { entry: string; tsx: string | null } = {
+    indexDir: store.indexDir,
+    docsDir: store.docsDir,
+    userWords,
+    once,
+    entry: workerFile.href,
+    tsx: tsxApi(workerFile),
+  };
   let worker: Worker | null = null;
   try {
-    worker = new Worker(fileURLToPath(workerFile), {
+    // The entry is imported from a small script so the loader flags (tsx) apply to it, and a
+    // worker that cannot load still answers instead of leaving this thread waiting.
+    worker = new Worker(SYNC_BOOTSTRAP, {
+      eval: true,
       workerData,
       transferList: [port2],
-      execArgv: loaderArgs(workerFile),
+      execArgv: loaderArgs(workerFile).filter(
+        (a, i, all) =>
+          !(a === "tsx" && all[i - 1] === "--import") && !(a === "--import" && all[i + 1] === "tsx"),
+      ),
     });
     worker.unref();
     if (Atomics.wait(signal, 0, 0, SYNC_BUILD_MS) === "timed-out")

@@ -100,12 +100,8 @@ const SKIP = new Set([
   "textarea",
 ]);
 
-const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/;
-const widthOf = (s: string) => {
-  let n = 0;
-  for (const ch of s) n += CJK.test(ch) ? 2 : 1;
-  return n;
-};
+/** Columns a cell takes: one per character, as in the layout text of a PDF (pdftotext -layout). */
+const widthOf = (s: string) => [...s].length;
 const collapse = (s: string) => s.replace(/[\s\u00a0\u3000]+/g, " ").trim();
 
 /** Looks like a table's title ("…表", "…表（单位：万元）", "公开05表 …"). */
