@@ -14,7 +14,8 @@ export type Measure =
 export const PERCENT_UNITS = new Set(["%"]);
 export const MONEY_UNITS = new Set(["万元", "万", "元", "亿元", "千元"]);
 
-const CHANGE_WORDS = /增加|减少|增长|下降|上升|降低|减支|增支|节约|持平|变动|同比|增幅|降幅/;
+const CHANGE_WORDS =
+  /增加|减少|增长|下降|上升|降低|减支|增支|节约|持平|变动|同比|增幅|降幅|小于|大于|少于|多于|低于|高于|调减|调增|压减|压缩|缩减|增支|超支/;
 
 /** Measure of a printed figure from its local label (text since the previous figure) and unit. */
 export function measureOfLabel(

@@ -40,6 +40,31 @@ export type Resolution =
 const ORG_MENTION =
   /^[\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|办公厅|办|院|厅|街道|中心|所|站|馆|部)(?=[\u4e00-\u9fa5])/;
 
+const PARTY = /^(中国共产党|中共)/;
+const bareName = (d: LoadedDoc) => (d.meta.unit ?? "").replace(PARTY, "").replace(/委员会/g, "委");
+
+/**
+ * The documents of the same units as `ids`: one body may print its name differently from one year
+ * or file to the next (江苏省委办公厅 / 中共江苏省委办公厅 / 中国共产党江苏省委员会办公厅). Same place,
+ * and one name contained in the other once the party prefix and 委员会 → 委 are folded.
+ */
+function sameUnits(ids: Set<string>, docs: LoadedDoc[]): Set<string> {
+  const named = docs.filter((d) => ids.has(d.id));
+  const out = new Set(ids);
+  for (const d of docs) {
+    if (out.has(d.id) || !d.meta.unit) continue;
+    const a = bareName(d);
+    if (
+      named.some((n) => {
+        const b = bareName(n);
+        return !!b && (n.meta.region ?? "") === (d.meta.region ?? "") && (a.includes(b) || b.includes(a));
+      })
+    )
+      out.add(d.id);
+  }
+  return out;
+}
+
 const scopeOf = (d: LoadedDoc) => (d.meta.kind.startsWith("单位") ? "单位" : "部门");
 const stageOf = (d: LoadedDoc) => (/决算|自评/.test(d.meta.kind) ? "决算" : "预算");
 
@@ -70,7 +95,7 @@ export function resolve(q: Query, docs: LoadedDoc[], match: UnitMatcher, chosen 
   let pool = docs;
   if (mentions.length) {
     named = true;
-    const ids = new Set(mentions.map((m) => m.id));
+    const ids = sameUnits(new Set(mentions.map((m) => m.id)), docs);
     // Documents already chosen (a button, a follow-up) stay chosen; the name is still consumed.
     if (!chosen) pool = docs.filter((d) => ids.has(d.id));
     for (const m of [...mentions].sort((a, b) => b.end - b.start - (a.end - a.start))) {
