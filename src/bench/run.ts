@@ -1,15 +1,21 @@
 // `npm run bench [-- --sizes 10,100,1000] [--cpu-prof]`: builds synthetic corpora and measures
 // ingest/index build, cold start, memory and answer latency (intent path vs full-text fallback)
 // against a plain substring-scan baseline. Readable table on stdout, then one JSON line with every
-// figure (last line). Logs go to stderr.
+// figure (last line). Logs go to stderr. With a folder of PDFs (`--pdfs DIR`, default
+// ../shared/corpus/pdf, skipped when absent; `--pdf-only` for that part alone): pages read per second
+// on one core, the folder built into the index with the worker pool, and one ~30-page PDF from file
+// to first answer in a fresh process.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cut } from "nodejs-jieba";
 import { logger } from "../config/logger.js";
+import { ingestDocument } from "../ingest/index.js";
+import { pdfText, readPdf } from "../ingest/pdf.js";
 import { generateCorpus, type Corpus } from "./corpus.js";
 import type { BuildProbe, ColdProbe, ProbeMode, ServeProbe } from "./probe.js";
 import { benchQuestions, type BenchQuestion } from "./questions.js";
@@ -195,6 +201,89 @@ async function measureSize(size: number, cpuProfDir: string | null): Promise<Siz
   };
 }
 
+/** PDF reading: one core, the pooled build of the folder, and one ~30-page file to first answer. */
+interface PdfResult {
+  files: number;
+  pages: number;
+  /** pdf.js text items to layout text, in this thread. */
+  read_pages_per_s: number;
+  /** The same with the page rulings (operator lists) read too. */
+  read_rules_pages_per_s: number;
+  /** Whole ingestion (text, structure, tables, metadata), in this thread. */
+  ingest_pages_per_s: number;
+  /** `openEngine` over the folder from nothing (worker pool), in a fresh process. */
+  build_ms: number;
+  build_failed: number;
+  one_file: string;
+  one_pages: number;
+  /** Fresh process, empty index, that one PDF: process start to the first answer. */
+  one_first_answer_ms: number;
+}
+
+async function measurePdfs(dir: string): Promise<PdfResult> {
+  const files = readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith(".pdf"))
+    .sort();
+  const bytes = await Promise.all(files.map((f) => readFile(path.join(dir, f))));
+  await readPdf(bytes[0]!, { rules: false }); // load pdf.js once, outside the figures
+  const pagesOf: number[] = [];
+  let start = performance.now();
+  for (const b of bytes) {
+    const read = await readPdf(b, { rules: false });
+    if (read.ok) pdfText(read.pages);
+    pagesOf.push(read.ok ? read.pages.length : 0);
+  }
+  const readMs = performance.now() - start;
+  start = performance.now();
+  for (const b of bytes) await readPdf(b, { rules: true });
+  const rulesMs = performance.now() - start;
+  start = performance.now();
+  for (let i = 0; i < files.length; i++) await ingestDocument(files[i]!, bytes[i]!);
+  const ingestMs = performance.now() - start;
+  const pages = pagesOf.reduce((a, b) => a + b, 0);
+
+  logger.info({ files: files.length, pages }, "bench: building the PDF folder's index");
+  const indexDir = path.join(BENCH_DIR, "index-pdf");
+  await rm(indexDir, { recursive: true, force: true });
+  const build = await runProbe<BuildProbe>("build", [dir, indexDir, INTENTS_DIR], null);
+
+  // The file nearest 30 pages, alone in a folder, built and asked in a fresh process.
+  const one = pagesOf.reduce(
+    (best, n, i) => (Math.abs(n - 30) < Math.abs(pagesOf[best]! - 30) ? i : best),
+    0,
+  );
+  const oneDir = path.join(BENCH_DIR, "pdf-one");
+  const oneIndex = path.join(BENCH_DIR, "index-pdf-one");
+  await rm(oneDir, { recursive: true, force: true });
+  await rm(oneIndex, { recursive: true, force: true });
+  await mkdir(oneDir, { recursive: true });
+  await copyFile(path.join(dir, files[one]!), path.join(oneDir, files[one]!));
+  logger.info({ file: files[one] }, "bench: one PDF to first answer");
+  const cold = await runProbe<ColdProbe>("cold", [oneDir, oneIndex, INTENTS_DIR], null);
+
+  return {
+    files: files.length,
+    pages,
+    read_pages_per_s: round((pages * 1000) / readMs, 1),
+    read_rules_pages_per_s: round((pages * 1000) / rulesMs, 1),
+    ingest_pages_per_s: round((pages * 1000) / ingestMs, 1),
+    build_ms: build.build_ms,
+    build_failed: build.failed,
+    one_file: files[one]!,
+    one_pages: pagesOf[one]!,
+    one_first_answer_ms: cold.cold_start_ms,
+  };
+}
+
+function formatPdf(r: PdfResult): string {
+  return [
+    `PDF reading (${r.files} files, ${r.pages} pages)`,
+    `  one core: text ${r.read_pages_per_s} pages/s; with rulings ${r.read_rules_pages_per_s} pages/s; whole ingestion ${r.ingest_pages_per_s} pages/s   (target ≥ 15)`,
+    `  folder built into the index (worker pool, fresh process): ${(r.build_ms / 1000).toFixed(1)} s${r.build_failed ? `, ${r.build_failed} unreadable` : ""}   (target ≤ 60 s)`,
+    `  one ${r.one_pages}-page PDF, fresh process and index, start to first answer: ${(r.one_first_answer_ms / 1000).toFixed(1)} s`,
+  ].join("\n");
+}
+
 function fmt(v: number | null | undefined, digits = 2): string {
   return v === null || v === undefined ? "–" : v.toFixed(digits);
 }
@@ -259,8 +348,17 @@ async function main(): Promise<void> {
     options: {
       sizes: { type: "string", default: "10,100,1000" },
       "cpu-prof": { type: "boolean", default: false },
+      /** Folder of PDFs to measure reading on (skipped when absent). */
+      pdfs: { type: "string", default: "../shared/corpus/pdf" },
+      "pdf-only": { type: "boolean", default: false },
     },
   });
+  if (values["pdf-only"]) {
+    if (!existsSync(values.pdfs)) throw new Error(`no PDF folder ${values.pdfs}`);
+    const pdf = await measurePdfs(values.pdfs);
+    process.stdout.write(`${formatPdf(pdf)}\n${JSON.stringify({ date: new Date().toISOString(), pdf })}\n`);
+    return;
+  }
   const sizes = values.sizes.split(",").map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
     throw new Error(`--sizes must be positive integers: ${values.sizes}`);
@@ -268,6 +366,7 @@ async function main(): Promise<void> {
 
   const results: SizeResult[] = [];
   for (const size of sizes) results.push(await measureSize(size, cpuProfDir));
+  const pdf = existsSync(values.pdfs) ? await measurePdfs(values.pdfs) : null;
   const largest = results.reduce((a, b) => (b.docs > a.docs ? b : a));
   const targets = checkTargets(largest);
 
@@ -288,6 +387,7 @@ async function main(): Promise<void> {
       ? `Targets missed at ${largest.docs} docs: ${misses.join(", ")}\n`
       : `All targets met at ${largest.docs} docs.\n`,
   );
+  if (pdf) process.stdout.write(`\n${formatPdf(pdf)}\n`);
   if (cpuProfDir) process.stdout.write(`CPU profiles in ${cpuProfDir}\n`);
 
   const summary = {
@@ -310,6 +410,7 @@ async function main(): Promise<void> {
     jieba_mb_per_s: largest.jieba_mb_per_s,
     targets,
     sizes: results,
+    pdf,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
