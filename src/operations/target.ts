@@ -5,7 +5,7 @@ import type { Target } from "./figures.js";
 
 /** Words that name no item on their own: a question left with only these asks for nothing. */
 const BARE =
-  /^(费用|费|支出|经费|资金|金额|收入|合计|总额|总计|情况|部分|全部|所有|数额|数|钱|部门|单位|本级|预算|决算|多少|的|是)*$/;
+  /^(费用|费|支出|经费|资金|金额|收入|合计|总额|总计|情况|部分|全部|所有|数额|数|钱|部门|单位|本级|预算|决算|说明|文件|报告|公开|表|多少|一共|总共|有)?(的|是)?$/;
 
 /** True when `words` name an item (not only generic words). */
 export const namesSomething = (words: string) => !BARE.test(labelKey(words));
