@@ -1,3 +1,4 @@
+import { Decimal } from "decimal.js";
 import type { Cell, Row, Table } from "./model.js";
 import { halfWidth, labelKey } from "./normalize.js";
 import type { Line } from "./lines.js";
@@ -146,8 +147,44 @@ function pairBlocks(entries: Entry[]): Entry[] {
     const values = e.values;
     [e, ...following].forEach((p, j) => (p.values = values.slice(j * n, (j + 1) * n)));
   }
+  // A total printed after its figures, the row before it holding both ("退休费 177,480 177,480
+  // 99,406,297 84,024,865 | 合计 15,381,432"): the total takes the n figures whose first is the
+  // sum of the others (合计 = 基本支出 + 项目支出), the row before keeps what precedes them.
+  for (let i = 0; i + 1 < entries.length; i++) {
+    const e = entries[i]!;
+    const f = entries[i + 1]!;
+    if (e.values.length <= Math.max(n, 2) || f.values.length >= 3 || !e.label.length) continue;
+    if (!TOTAL_LABEL_RE.test(labelKey(joinTokens(f.label)))) continue;
+    const all = [...e.values, ...f.values];
+    // The window ends at the last figure, or before a code piece printed after it ("… 65,572,343 99").
+    const ends = [all.length];
+    if (!f.values.length && /^\d{2,3}$/.test(all[all.length - 1]!.text)) ends.push(all.length - 1);
+    search: for (let w = 3; w < all.length; w++)
+      for (const end of ends) {
+        const window = all.slice(end - w, end);
+        if (end - w < 1 || !sumsUp(window)) continue;
+        e.values = all.slice(0, end - w);
+        f.values = window;
+        break search;
+      }
+  }
   return entries;
 }
+
+/** Whether the first figure is the sum of the others (all printed figures, at least one non-zero). */
+function sumsUp(ts: Token[]): boolean {
+  if (ts.some((t) => t.kind !== "number" || t.text.endsWith("%"))) return false;
+  const v = ts.map((t) => new Decimal(t.text.replace(/,/g, "").replace("−", "-")));
+  if (v[0]!.isZero()) return false;
+  const rest = v.slice(1).reduce((a, b) => a.plus(b), new Decimal(0));
+  return rest.eq(v[0]!);
+}
+
+/** Column headers of figure columns that are never a row's label on their own. */
+const LATE_HEADER_RE = /^(?:人员经费|公用经费|基本支出|项目支出)$/;
+
+/** A printed amount (not a code piece): "0", or a number with a separator or decimals. */
+const isFigure = (t: Token | undefined) => t?.kind === "number" && (t.text === "0" || /[.,]/.test(t.text));
 
 const isCode = (t: string) => /^\d{3}$|^\d{5}$|^\d{7}$/.test(t);
 
@@ -528,6 +565,20 @@ export function parseTable(text: string, block: TableBlock): Table {
   if (headerEnd >= rowsOfTokens.length) headerEnd = -1;
   const headerRows = headerEnd >= 0 ? rowsOfTokens.slice(0, headerEnd + 1) : [];
   const names = headerNames(headerRows.filter((r) => !metaRow(r)).flat());
+  // One cell per line: a figure column's header cell may be printed after the first row's figures
+  // ("合计 人员经费 工资福利支出 83,847,385 83,847,385 公用经费 款 301 …"). Before the first code, such
+  // a word with no figure after it is a header cell, not a row.
+  const lateHeaders = new Set<Token>();
+  if (!tabFormat) {
+    const flat = rowsOfTokens.slice(Math.max(headerEnd + 1, 0)).flat();
+    for (let i = 0; i < flat.length && !isCode(flat[i]!.text); i++) {
+      const t = flat[i]!;
+      if (t.kind === "label" && LATE_HEADER_RE.test(labelKey(t.text)) && !isFigure(flat[i + 1])) {
+        lateHeaders.add(t);
+        if (!names.includes(t.text)) names.push(t.text);
+      }
+    }
+  }
   // Letter-spaced headers ("行 次") count too.
   const hasRowNumbers = headerRows.some((r) =>
     r
@@ -540,6 +591,7 @@ export function parseTable(text: string, block: TableBlock): Table {
   const headerWord = (t: Token) => t.kind === "label" && STRUCTURAL_HEADERS.has(labelKey(t.text));
   const bodyRows = rowsOfTokens
     .slice(headerEnd + 1)
+    .map((r) => r.filter((t) => !lateHeaders.has(t)))
     .filter((r) => !r.some((t) => t.text === "栏次"))
     .map((r) => (r.some((t) => t.kind === "number") ? r : r.filter((t) => !headerWord(t))))
     .filter(
