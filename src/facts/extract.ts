@@ -59,12 +59,15 @@ export function sentenceFacts(model: DocModel): Fact[] {
   const facts: Fact[] = [];
   const year = model.meta.year;
   const whereKeys = new Map<string, string>();
-  /** A sentence that opens with a comparison ("与上年相比增加480万元") continues the previous one's subject. */
+  /**
+   * A sentence that opens with a comparison ("与上年相比增加480万元") continues the subject of the
+   * previous one, which that sentence names first ("项目支出预算数为6333.96万元。").
+   */
   const OPENS_WITH_COMPARISON =
     /^(与上年相比|与上年|比上年|较上年|同比|与\d{4}年相比|比\d{4}年|较\d{4}年|其中|主要原因)/;
   model.sentences.forEach((s, si) => {
     const before = OPENS_WITH_COMPARISON.test(labelKey(s.text))
-      ? labelKey(model.sentences[si - 1]?.text ?? "").slice(-40)
+      ? labelKey(model.sentences[si - 1]?.text ?? "").slice(0, 24)
       : "";
     const where = s.section >= 0 ? (model.sections[s.section]?.path.join(" › ") ?? "") : "";
     let prevEnd = 0;

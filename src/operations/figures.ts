@@ -105,15 +105,23 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
   return cached;
 }
 
-/** How much of `name` the figure's fields hold (0–1), weighted by where each word is found. */
+/**
+ * How much of `name` the figure's fields hold (0–1), weighted by where each word is found. A pair
+ * of characters where two found words meet ("公用经费|合计" → 费合) counts as found: names are often
+ * two printed words joined (a row and its column, an item and its total).
+ */
 function recallOf(name: string, fields: Fields["fields"]): number {
   const grams = bigrams(name);
   if (!grams.length) return 0;
-  let sum = 0;
-  for (const g of grams) {
+  const w = grams.map((g) => {
     let best = 0;
     for (const f of fields) if (f.weight > best && f.text.includes(g)) best = f.weight;
-    sum += best;
+    return best;
+  });
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    const joint = w[i] === 0 && i > 0 && i < w.length - 1 && w[i - 1]! > 0 && w[i + 1]! > 0;
+    sum += joint ? Math.min(w[i - 1]!, w[i + 1]!) : w[i]!;
   }
   return sum / grams.length;
 }
