@@ -176,6 +176,8 @@ export async function ingestDocument(
   sidecar: MetaSidecar | null = null,
 ): Promise<IngestOutcome> {
   if (bytes.length === 0) return { ok: false, file, reason: "empty file" };
+  if (bytes.length > MAX_FILE_BYTES)
+    return { ok: false, file, reason: `file too large (${bytes.length} bytes)` };
   const format = formatOf(file, bytes);
   try {
     if (format === "pdf") {
@@ -209,6 +211,9 @@ export async function ingestDocument(
     return { ok: false, file, reason: `could not read: ${(err as Error).message}` };
   }
 }
+
+/** Largest file read at all (a PDF of scanned pages can be big; a disclosure's text layer is not). */
+const MAX_FILE_BYTES = 300 * 1024 * 1024;
 
 const unknownFormat = (file: string) => `unknown format ${extname(file).toLowerCase() || "(no extension)"}`;
 
