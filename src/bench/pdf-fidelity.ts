@@ -156,7 +156,9 @@ async function main() {
     process.stdout.write(JSON.stringify({ rows, parts, found, pages, ms }) + "\n");
     return;
   }
-  console.log("doc                                   pages  quote parts found    layout windows  our windows   ms");
+  console.log(
+    "doc                                   pages  quote parts found    layout windows  our windows   ms",
+  );
   for (const r of rows) {
     console.log(
       `${r.doc.padEnd(38)}${String(r.pages).padStart(5)}  ${`${r.found}/${r.parts}`.padStart(7)} ${pct(r.found, r.parts).padStart(6)}%   ${(100 * r.windows).toFixed(1).padStart(6)}%      ${(100 * r.precision).toFixed(1).padStart(6)}%   ${Math.round(r.ms)}`,
