@@ -33,12 +33,12 @@ const JOINERS = /加上|以及|还有|和|与|及|跟|同|加|、|\+|，|,/;
  * "离休费和退休费" → ["离休费", "退休费"]: split on joining words, or, when parsing took them out,
  * where each metric the question names begins. A list in brackets ("(水费、电费)") wins.
  */
-function partsOf(topic: string, q: Query, splitOn: RegExp = JOINERS): string[] {
+function partsOf(topic: string, q: Query, splitOn: RegExp = JOINERS, byMetrics = true): string[] {
   const inner = /[(（]([^()（）]+)[)）]/.exec(topic)?.[1];
   const bracketed = inner !== undefined && (splitOn.test(inner) || metricsIn(inner, q).length >= 2);
   const src = bracketed ? inner! : topic.replace(/[(（][^()（）]*[)）]/g, "");
   let parts = src.split(splitOn);
-  if (parts.length < 2) {
+  if (parts.length < 2 && byMetrics) {
     const starts = metricsIn(src, q).map((m) => m.at);
     if (starts.length >= 2)
       parts = starts.map((s, i) => src.slice(i === 0 ? 0 : s, starts[i + 1] ?? src.length));
@@ -102,7 +102,8 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
   ): { items: AnswerItem[]; got?: Looked } | null {
     const label = labelFor(q, topic);
     if (q.operation === "sum") {
-      const parts = partsOf(topic, q);
+      // A sum needs its parts joined (和/加/、) or listed in brackets: "基本支出中公用经费合计" is one item.
+      const parts = partsOf(topic, q, JOINERS, JOINERS.test(q.text));
       if (parts.length >= 2) {
         const it = sumOf(
           disc,

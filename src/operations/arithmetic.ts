@@ -2,12 +2,9 @@ import { Decimal } from "decimal.js";
 import type { AnswerItem } from "../answer/types.js";
 import type { Measure } from "../facts/measure.js";
 import type { Disclosure } from "../resolve/index.js";
-import { amountOf, itemOf, labelOf, SCALE, type Found } from "./found.js";
+import { amountOf, labelOf, SCALE, type Found } from "./found.js";
 import type { Target } from "./figures.js";
 import { lookup } from "./lookup.js";
-
-/** Decimal places of a printed figure ("1,015.15" → 2). */
-const placesOf = (v: string) => (/\.(\d+)/.exec(v)?.[1] ?? "").length;
 
 /** A figure as an input of a computation: value, unit and verbatim source. */
 const inputOf = (it: AnswerItem) => ({
@@ -179,11 +176,9 @@ export function converted(it: AnswerItem, want: string): AnswerItem | null {
   const from = SCALE[it.unit];
   const to = SCALE[want];
   const printed = amountOf(it.value);
-  if (!from || !to || from === to || !printed) return null;
+  // Only to a larger unit ("折合多少万元"): 万元 → 元 would give a figure no document printed.
+  if (!from || !to || from >= to || !printed) return null;
   const value = printed.mul(from).div(to);
   const formula = `${it.value} ${it.unit} = ${printed.toFixed()} × ${from} ÷ ${to} = ${value.toFixed()} ${want}`;
   return computedItem(it, value, want, it.label, formula, [it]);
 }
-
-export { placesOf };
-export const _itemOf = itemOf;
