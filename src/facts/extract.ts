@@ -14,6 +14,8 @@ export interface Fact {
   label: string;
   /** Key of the sentence up to the figure: the subject a local label may leave implicit. */
   context: string;
+  /** Text facts: the words right after the figure up to the next punctuation ("0个 项目实行绩效目标管理"). */
+  after?: string;
   measure: Measure;
   /** Original-text span of the quote (sentence, or table row). */
   quote: [number, number];
@@ -93,6 +95,12 @@ export function sentenceFacts(model: DocModel): Fact[] {
         where,
         order: si,
         columnKey: "",
+        after: labelKey(
+          s.text
+            .slice(at + m[0].length)
+            .split(/[，,；;。：:（(]/)[0]!
+            .slice(0, 24),
+        ),
         whereKey: whereKeys.get(where) ?? cacheKey(whereKeys, where),
       });
       previousLabel = label;

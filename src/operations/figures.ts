@@ -91,14 +91,17 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
     );
     const clause = label.split(/[，,；;。]/).pop() ?? label;
     const context = strip(f.context);
+    // "共 5 个项目实行绩效目标管理": what is counted is printed after the count.
+    const after = COUNT_UNITS.has(f.unit) ? (f.after ?? "") : "";
     cached = {
       fields: [
         { text: clause, weight: 1 },
+        { text: after, weight: 1 },
         { text: label, weight: 0.8 },
         { text: context.slice(-60), weight: 0.72 },
         { text: f.whereKey, weight: 0.4 },
       ],
-      own: content(clause.replace(CONNECTORS, "")),
+      own: content((clause + after).replace(CONNECTORS, "")),
     };
   }
   fieldCache.set(f, cached);
@@ -245,16 +248,18 @@ function unitNamesOf(d: LoadedDoc): string[] {
 export function candidates(d: LoadedDoc, t: Target): Candidate[] {
   const final = isFinal(d);
   const names = t.names.filter((n) => n.length >= 2);
-  if (!names.length && !t.codes.length) return [];
+  if (!names.length && !t.codes.some((c) => codesOf(d).has(c))) return [];
   const unitNames = unitNamesOf(d);
   const out: Candidate[] = [];
   const codes = codesOf(d);
+  // A code the document's rows print must match; a code it never prints leaves the words to decide.
+  const wanted = t.codes.filter((c) => codes.has(c));
   for (const f of d.facts) {
     if (f.value === "" && f.source !== "table") continue;
     // A subject code read into a figure column ("302", "07") is not an amount.
     if (f.source === "table" && (/^0\d/.test(f.value) || codes.has(f.value))) continue;
-    if (t.codes.length) {
-      if (f.source !== "table" || !f.code || !t.codes.includes(f.code)) continue;
+    if (wanted.length) {
+      if (f.source !== "table" || !f.code || !wanted.includes(f.code)) continue;
     }
     if (!quantityFits(f, t)) continue;
     const ms = measureFit(t.measure, f.measure, final);
@@ -272,9 +277,9 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
         which = i;
       }
     });
-    if (t.codes.length) recall = Math.max(recall, 1);
+    if (wanted.length) recall = Math.max(recall, 1);
     if (recall < MIN_RECALL) continue;
-    if (precision < MIN_PRECISION && !t.codes.length) continue;
+    if (precision < MIN_PRECISION && !wanted.length) continue;
     if (f.value === "" && f.source === "table" && recall < 0.95) continue;
     let score = 10 * recall + 4 * precision + ms;
     if (f.source === "text") score += 1.5;

@@ -14,6 +14,7 @@ export const namesSomething = (words: string) => !BARE.test(labelKey(words));
 function clean(words: string): string {
   return labelKey(words)
     .replace(/(\d+|[一二两三四五六七八九十百千]+)多万元?/g, "")
+    .replace(/了/g, "")
     .replace(/^(的|里|中|里面|里的|中的|其中|在|关于|按|按照|一共有|共有|现有|有|说)+/, "")
     .replace(/(的|是|有|为|呢|吗|啊|了|里|中|情况|总共|一共|共|合计是|分别)+$/, "");
 }
