@@ -68,7 +68,8 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
     names: namesFor(item, q.metrics),
     codes: q.codes,
     measure,
-    quantity: q.quantity,
+    // The parts of a share are amounts, though the question asks for a percentage.
+    quantity: asked === "value" && q.quantity === "percent" ? "any" : q.quantity,
     countUnit: q.countUnit,
     container,
     stage: q.stage,
