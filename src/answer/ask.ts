@@ -262,7 +262,18 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     }
     const results = res.disclosures.map((disc) => ({ disc, got: answerOne(q, disc, topic) }));
     const hits = results.filter((r) => r.got && r.got.items.length);
-    if (!hits.length) return { ...missing(res.disclosures, q, topic), context };
+    if (!hits.length) {
+      // Words that name no metric and match no figure ("万人助万企活动"): the passages that hold them.
+      if (!q.metrics.length && !q.codes.length && q.measure === "value" && q.operation === "lookup") {
+        const ft = fulltextAnswer(
+          res.disclosures.flatMap((x) => x.docs),
+          topic,
+          q.text,
+        );
+        if (ft.related?.length) return { ...ft, context };
+      }
+      return { ...missing(res.disclosures, q, topic), context };
+    }
     const label = labelFor(q, topic);
     if (q.operation === "rank" || q.operation === "list" || (!res.named && hits.length > 1)) {
       const rows = hits.filter((h) => h.got!.got).map((h) => ({ disc: h.disc, got: h.got!.got! }));

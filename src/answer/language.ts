@@ -6,6 +6,20 @@ import type { LoadedDoc } from "./answer.js";
 import type { Language } from "./ask.js";
 
 /**
+ * The unit's forms, plus each form that starts with its place written without the place's level
+ * word ("山海关区科工局" → "山海关科工局"): staff drop 区/县/市 as often as they keep it.
+ */
+function formsOf(d: LoadedDoc, lexicon: Lexicon): string[] {
+  const forms = unitNameForms(d.meta, lexicon.orgs);
+  const region = d.meta.region ?? "";
+  const place = /^(.{2,})[省市区县旗州盟]$/.exec(region.replace(/^.*?[省市](?=.{3,}$)/, ""))?.[1];
+  if (!place) return forms;
+  const full = place + region.slice(-1);
+  const extra = forms.filter((f) => f.startsWith(full)).map((f) => place + f.slice(full.length));
+  return [...new Set([...forms, ...extra.filter((f) => f.length > place.length + 1)])];
+}
+
+/**
  * The language side of answering over a lexicon: questions parsed (a follow-up fills its missing
  * slots from the previous question's context) and unit names generated from each document's own
  * metadata by the lexicon's organisation rules, prepared once per collection.
@@ -19,11 +33,11 @@ export function createLanguage(lexicon: Lexicon, totals: string[] = []): Languag
       if (context && looksLikeFollowUp(query)) return followUp(query, context);
       return { query, assumed: [] };
     },
-    unitForms: (d) => unitNameForms(d.meta, lexicon.orgs),
+    unitForms: (d) => formsOf(d, lexicon),
     unitMatcher(docs: LoadedDoc[]) {
       const profiles: UnitProfile[] = docs.map((d) => ({
         id: d.id,
-        forms: unitNameForms(d.meta, lexicon.orgs),
+        forms: formsOf(d, lexicon),
         full: wordKey(d.meta.unit ?? ""),
       }));
       const prepared = prepareUnits(profiles, lexicon.orgs.suffixes);

@@ -284,7 +284,8 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
     let score = 10 * recall + 4 * precision + ms;
     if (f.source === "text") score += 1.5;
     if (f.source === "table") {
-      const named = !!f.columnKey && (names[which] ?? "").includes(f.columnKey.replace(CONNECTORS, "") || "\u0000");
+      const named =
+        !!f.columnKey && (names[which] ?? "").includes(f.columnKey.replace(CONNECTORS, "") || "\u0000");
       // The row's amount is its first column, unless the question names another one.
       if (!named) score -= Math.min(f.colIndex ?? 0, 4) * 0.4;
     }

@@ -38,7 +38,24 @@ export function lookup(disc: Disclosure, t: Target, label: string, scale: string
     );
     if (text && (!scale || text.fact.unit === scale)) best = text;
   }
+  // Budget and actual printed in one sentence ("预算为0.37万元，支出决算为0万元"): an unqualified
+  // question gets the document's own stage first (the actual in a 决算) and the other beside it.
+  let twin: Found | undefined;
+  if (t.measure === "value" && best.fact.source === "text") {
+    const other = (m: string) => (m === "预算数" ? "决算数" : m === "决算数" ? "预算数" : null);
+    twin = found.find(
+      (f) =>
+        f !== best &&
+        f.fact.quote[0] === best.fact.quote[0] &&
+        f.fact.unit === best.fact.unit &&
+        f.fact.measure === other(best.fact.measure),
+    );
+    const final = /决算|自评/.test(best.d.meta.kind);
+    if (twin && (final ? twin.fact.measure === "决算数" : twin.fact.measure === "预算数"))
+      [best, twin] = [twin, best];
+  }
   const items = [itemOf(best.d, best.fact, labelOf(best.fact, label, t.measure))];
+  if (twin) items.push(itemOf(twin.d, twin.fact, labelOf(twin.fact, label, twin.fact.measure)));
   const rival = found.find(
     (f) =>
       f !== best &&
@@ -50,6 +67,6 @@ export function lookup(disc: Disclosure, t: Target, label: string, scale: string
       !!SCALE[f.fact.unit] === !!SCALE[best.fact.unit] &&
       !sameAmount(f.fact, best.fact),
   );
-  if (rival) items.push(itemOf(rival.d, rival.fact, labelOf(rival.fact, label, t.measure)));
+  if (rival && !twin) items.push(itemOf(rival.d, rival.fact, labelOf(rival.fact, label, t.measure)));
   return { best, items };
 }
