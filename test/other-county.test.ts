@@ -29,10 +29,12 @@ describe("a county nobody here has seen", () => {
     expect(first("桃源县农业局三公经费")).toMatchObject({ value: "150,000.00", unit: "元" });
     expect(first("桃源县农业农村局公务接待费")).toMatchObject({ value: "50,000.00", unit: "元" });
   });
-  it("converts to 万元 only when asked, exactly, keeping the printed figure", () => {
+  it("converts to 万元 only when asked, exactly, showing the printed figure in the formula", () => {
     const a = first("桃源县农业农村局三公经费是多少万元")!;
-    expect(a.value).toBe("150,000.00");
-    expect(a.formula).toMatch(/= 15 万元$/);
+    // The answer contract: a computed answer's value is the exact decimal result.
+    expect(a).toMatchObject({ value: "15", unit: "万元", source: "computed" });
+    expect(a.formula).toMatch(/^150,000\.00 元 = .*= 15 万元$/);
+    expect(a.inputs?.[0]).toMatchObject({ value: "150,000.00", unit: "元" });
   });
   it("counts, rates and definitions", () => {
     expect(first("桃源县农业农村局有几辆车")).toMatchObject({ value: "5", unit: "辆" });

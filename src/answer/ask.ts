@@ -2,12 +2,12 @@ import { labelKey } from "../ingest/normalize.js";
 import type { Query, QueryContext } from "../query/types.js";
 import { resolve, type Disclosure, type UnitMatcher } from "../resolve/index.js";
 import { computedChange, converted, differenceOf, shareOf, sumOf } from "../operations/arithmetic.js";
-import { withReason } from "../operations/explain.js";
+import { definitionIn, sectionIn, withReason } from "../operations/explain.js";
 import { answerMany, MAX_LISTED } from "../operations/many.js";
 import { lookup, type Looked } from "../operations/lookup.js";
 import { namesSomething, targetOf } from "../operations/target.js";
 import { registerUnitNames } from "../operations/figures.js";
-import { describeDoc, renderDocItems, replies } from "../render/reply.js";
+import { compactQuote, describeDoc, renderDocItems, replies } from "../render/reply.js";
 import { fulltextAnswer, type LoadedDoc } from "./answer.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
 
@@ -259,6 +259,34 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
         q.text,
       );
       return { ...ft, context };
+    }
+    // 名词解释 / 部门职责 / 机构设置: the document's own words are the answer.
+    const quoted =
+      q.metrics.find((m) => m.answer === "section") ?? q.metrics.find((m) => m.answer === "definition");
+    if (quoted) {
+      const subjects = q.metrics.filter((m) => m.answer === "figure").flatMap((m) => m.terms);
+      const own = labelKey(topic)
+        .replace(labelKey(quoted.text), "")
+        .replace(/^的|的$|是什么$|是$/g, "");
+      const terms = quoted.answer === "section" ? quoted.terms : [...subjects, own];
+      const items = res.disclosures
+        .slice(0, MAX_LISTED)
+        .map((disc) =>
+          disc.docs
+            .map((d) =>
+              quoted.answer === "section"
+                ? sectionIn(d, terms, quoted.name)
+                : definitionIn(d, terms, quoted.name),
+            )
+            .find((x) => x !== null),
+        )
+        .filter((x): x is AnswerItem => !!x);
+      if (items.length) {
+        const reply = items
+          .map((it) => `${describeDoc(byId.get(it.doc)!)}（${it.label}）：\n「${compactQuote(it.quote)}」`)
+          .join("\n\n");
+        return { status: "answered", answers: items, reply, via: quoted.name, context };
+      }
     }
     const results = res.disclosures.map((disc) => ({ disc, got: answerOne(q, disc, topic) }));
     const hits = results.filter((r) => r.got && r.got.items.length);

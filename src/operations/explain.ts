@@ -27,3 +27,53 @@ export function withReason(d: LoadedDoc, it: AnswerItem): AnswerItem {
   }
   return it;
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A passage quoted as the answer (a definition or a section), with no figure claimed. */
+function passageItem(
+  d: LoadedDoc,
+  span: [number, number],
+  label: string,
+  section: string | null,
+): AnswerItem {
+  const m = d.meta;
+  return {
+    doc: d.id,
+    value: "",
+    unit: "",
+    quote: quoteOf(d, span),
+    label,
+    department: m.unit,
+    year: m.year,
+    docKind: m.kind,
+    section,
+    source: "text",
+    span,
+  };
+}
+
+/**
+ * The document's own definition of a term ("机关运行经费：是指…", "…是指…"), verbatim, or null.
+ * Tried for each way the term may be printed, most specific first.
+ */
+export function definitionIn(d: LoadedDoc, terms: string[], label: string): AnswerItem | null {
+  for (const t of terms.filter((x) => x.length >= 2)) {
+    const re = new RegExp(`${escapeRe(t)}(?:[:：]|是指|系指|指)`);
+    const s = d.model.sentences.find((x) => re.test(labelKey(x.text)));
+    if (s) return passageItem(d, s.span, label, null);
+  }
+  return null;
+}
+
+/** The first sentences of the section whose heading names one of `terms` (部门职责, 机构设置…). */
+export function sectionIn(d: LoadedDoc, terms: string[], label: string): AnswerItem | null {
+  const sec = d.model.sections.find((x) => terms.some((t) => t.length >= 2 && labelKey(x.title).includes(t)));
+  if (!sec) return null;
+  const inside = d.model.sentences.filter(
+    (s) => s.span[0] >= sec.span[0] && s.span[1] <= sec.span[1] && labelKey(s.text) !== labelKey(sec.title),
+  );
+  if (!inside.length) return null;
+  const shown = inside.slice(0, 6);
+  return passageItem(d, [shown[0]!.span[0], shown[shown.length - 1]!.span[1]], label, sec.path.join(" › "));
+}
