@@ -292,7 +292,12 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     const hits = results.filter((r) => r.got && r.got.items.length);
     if (!hits.length) {
       // Words that name no metric and match no figure ("万人助万企活动"): the passages that hold them.
-      if (!q.metrics.length && !q.codes.length && q.measure === "value" && q.operation === "lookup") {
+      if (
+        !q.metrics.length &&
+        !q.codes.length &&
+        q.measure === "value" &&
+        (q.operation === "lookup" || q.operation === "search")
+      ) {
         const ft = fulltextAnswer(
           res.disclosures.flatMap((x) => x.docs),
           topic,
