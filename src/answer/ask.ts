@@ -189,7 +189,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
           return (
             key.length >= 2 &&
             k.includes(key) &&
-            /(?<![^\u4e00-\u9fa5]有)无|没有|未发生|不涉及|未安排/.test(k)
+            /(?<![^\u4e00-\u9fa5]有)无(?![效偿形])|没有|未发生|不涉及|未安排/.test(k)
           );
         });
       if (none) {
@@ -213,6 +213,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       }
       parts.push(replies.notDisclosed(describeDoc(d), label));
     }
+    if (discs.length > 8) parts.push(replies.othersSilent(discs.length - 8, label));
     return notFound(parts.join("\n") || replies.notDisclosed("所选文件", label), { reason, via: "lookup" });
   }
 

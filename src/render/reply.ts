@@ -21,12 +21,26 @@ export function whereOf(it: AnswerItem): string {
   return [it.page ? `第${it.page}页` : "", it.section ?? ""].filter(Boolean).join(" · ");
 }
 
+/**
+ * User words echoed in a reply: control characters, lone surrogates and markup characters out,
+ * at most 60 characters (the channels escape again for their own format).
+ */
+export const echo = (s: string) =>
+  s
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f<>&"'`]|[\ud800-\udfff]/g, "")
+    .slice(0, 60);
+
 /** One figure with its source, as a person reads it. */
 export function renderItem(d: LoadedDoc, it: AnswerItem): string {
   const value = it.value ? `${it.value} ${it.unit}` : "（表中该栏为空白，未填数字）";
   const lines = [`${describeDoc(d)}：${it.label} ${value}`];
   if (it.formula) lines.push(`${it.source === "computed" ? "计算" : "换算"}：${it.formula}`);
-  if (it.quote) lines.push(`原文：「${compactQuote(it.quote)}」`);
+  // Each input of a computed answer with its own source passage.
+  it.inputs?.forEach((x, i) =>
+    lines.push(`依据${i + 1}：${x.label} ${x.value} ${x.unit}「${compactQuote(x.quote)}」`),
+  );
+  if (it.quote && !it.inputs?.length) lines.push(`原文：「${compactQuote(it.quote)}」`);
   if (it.reason) lines.push(`原因：「${compactQuote(it.reason)}」`);
   const where = [d.meta.title ?? d.file, whereOf(it)].filter(Boolean).join(" · ");
   lines.push(`出处：${where}`);
@@ -50,13 +64,14 @@ export const replies = {
   tooLong: (n: number, max: number) => `问题太长了（${n} 字），请缩短到 ${max} 字以内。`,
   noDocs: () => "目前没有载入任何公开文件。",
   unknownUnit: (mention: string, have: string[]) =>
-    `没有找到“${mention}”的公开文件。已载入：${have.slice(0, 12).join("；")}${have.length > 12 ? "等" : ""}。`,
+    `没有找到“${echo(mention)}”的公开文件。已载入：${have.slice(0, 12).join("；")}${have.length > 12 ? "等" : ""}。`,
   noYear: (year: string, have: string[]) =>
     `没有找到${year}的相关公开文件。${have.length ? `该单位已载入：${have.join("；")}。` : ""}`,
-  notDisclosed: (doc: string, label: string) => `${doc}：文件没有公开“${label}”。`,
+  notDisclosed: (doc: string, label: string) => `${doc}：文件没有公开“${echo(label)}”。`,
+  othersSilent: (n: number, label: string) => `其余 ${n} 个文件中也没有找到“${echo(label)}”的数字。`,
   statedNone: (doc: string, quote: string) => `${doc}：文件写明「${compactQuote(quote)}」`,
   unreadable: (doc: string, label: string, tables: string[]) =>
-    `${doc}：正文没有给出“${label}”；文件中的表格（${tables.slice(0, 4).join("、")}${tables.length > 4 ? "等" : ""}）是图片，无法读取，不能据此说未公开。`,
+    `${doc}：正文没有给出“${echo(label)}”；文件中的表格（${tables.slice(0, 4).join("、")}${tables.length > 4 ? "等" : ""}）是图片，无法读取，不能据此说未公开。`,
   askWhich: (label: string, n: number) => `有 ${n} 个单位的文件都有“${label}”，请问是哪个单位？`,
   listHeader: (label: string, n: number) => `${label}（${n} 个单位的文件有此数字）：`,
   rankHeader: (max: boolean, top: string, value: string, label: string, converted: boolean) =>
