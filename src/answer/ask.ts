@@ -1,7 +1,14 @@
 import { labelKey } from "../ingest/normalize.js";
 import type { Query, QueryContext } from "../query/types.js";
 import { resolve, type Disclosure, type UnitMatcher } from "../resolve/index.js";
-import { computedChange, converted, differenceOf, shareOf, sumOf } from "../operations/arithmetic.js";
+import {
+  againstBudget,
+  computedChange,
+  converted,
+  differenceOf,
+  shareOf,
+  sumOf,
+} from "../operations/arithmetic.js";
 import { definitionIn, sectionIn, withReason } from "../operations/explain.js";
 import { answerMany, MAX_LISTED } from "../operations/many.js";
 import { lookup, type Looked } from "../operations/lookup.js";
@@ -162,6 +169,10 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
         if (c) items = [c, ...items.slice(1)];
       }
       return { items, got };
+    }
+    if (measure === "预算差额" || measure === "完成率") {
+      const it = againstBudget(disc, t, label, measure);
+      if (it) return { items: [it] };
     }
     if (isTotalMeasure(measure)) {
       const it = computedChange(disc, t, label, measure, priorOf(disc));

@@ -182,3 +182,44 @@ export function converted(it: AnswerItem, want: string): AnswerItem | null {
   const formula = `${it.value} ${it.unit} = ${printed.toFixed()} × ${from} ÷ ${to} = ${value.toFixed()} ${want}`;
   return computedItem(it, value, want, it.label, formula, [it]);
 }
+
+/**
+ * The actual against the budget of one item when the document prints both but not their
+ * comparison: "决算比预算少多少" → 决算数 − 预算数 (signed), "完成率" → 决算数 ÷ 预算数 × 100%.
+ */
+export function againstBudget(
+  disc: Disclosure,
+  t: Target,
+  label: string,
+  measure: "预算差额" | "完成率",
+): AnswerItem | null {
+  const actual = lookup(disc, { ...t, measure: "决算数" }, label, null);
+  const budget = lookup(disc, { ...t, measure: "预算数" }, label, null);
+  if (!actual || !budget || actual.best.fact.unit !== budget.best.fact.unit) return null;
+  const a = amountOf(actual.best.fact.value);
+  const b = amountOf(budget.best.fact.value);
+  if (!a || !b) return null;
+  const inputs = [actual.items[0]!, budget.items[0]!];
+  const unit = actual.best.fact.unit;
+  if (measure === "预算差额") {
+    const places = Math.max(
+      ...[actual, budget].map((x) => (/\.(\d+)/.exec(x.best.fact.value)?.[1] ?? "").length),
+    );
+    const gap = a.minus(b);
+    const formula = `决算数 ${actual.best.fact.value} − 预算数 ${budget.best.fact.value} = ${gap.toFixed(places)} ${unit}`;
+    const item = computedItem(
+      inputs[0]!,
+      gap,
+      unit,
+      `${label} 比预算${gap.isNeg() ? "少" : "多"} ${gap.abs().toFixed(places)}`,
+      formula,
+      inputs,
+    );
+    return { ...item, value: gap.toFixed(places) };
+  }
+  if (b.isZero()) return null;
+  const rate = round(a.div(b).mul(100), 2);
+  const formula = `${actual.best.fact.value} ÷ ${budget.best.fact.value} × 100% = ${rate.toFixed(2)}%`;
+  const item = computedItem(inputs[0]!, rate, "%", `${label} 完成预算的比例`, formula, inputs);
+  return { ...item, value: rate.toFixed(2) };
+}
