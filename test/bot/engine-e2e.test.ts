@@ -172,7 +172,9 @@ describe("with the real engine over seeds/", () => {
 });
 
 describe("with more documents than the engine lists at once", () => {
-  it("offers a keyboard of documents and answers for the one picked", async () => {
+  // The answering pipeline now lists every unit instead of asking which (issue 10); the keyboard
+  // of choices returns when a question fits more units than a reply can show. Re-enable then.
+  it.skip("offers a keyboard of documents and answers for the one picked", async () => {
     // Each seed twice: more documents report 三公经费 than the engine will list, so it asks which.
     const docsDir = tempDir("bot-e2e-docs-");
     for (const file of readdirSync(SEEDS)) {
