@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openEngine, type Engine } from "../../src/engine/index.js";
+import { MAX_LISTED } from "../../src/operations/many.js";
 import { groupChat, privateChat, user, type SentMessage } from "../helpers/telegram-server.js";
 import { startBotHarness, type BotHarness } from "./harness.js";
 
@@ -172,14 +173,14 @@ describe("with the real engine over seeds/", () => {
 });
 
 describe("with more documents than the engine lists at once", () => {
-  // The answering pipeline now lists every unit instead of asking which (issue 10); the keyboard
-  // of choices returns when a question fits more units than a reply can show. Re-enable then.
-  it.skip("offers a keyboard of documents and answers for the one picked", async () => {
-    // Each seed twice: more documents report 三公经费 than the engine will list, so it asks which.
+  it("offers a keyboard of documents and answers for the one picked", async () => {
+    // Each seed several times: more documents report 三公经费 than one reply lists (MAX_LISTED),
+    // so the engine asks which one (README: more than 8 → ambiguous, with choices).
     const docsDir = tempDir("bot-e2e-docs-");
+    const copies = Math.ceil((MAX_LISTED + 1) / 4);
     for (const file of readdirSync(SEEDS)) {
       copyFileSync(join(SEEDS, file), join(docsDir, file));
-      copyFileSync(join(SEEDS, file), join(docsDir, `copy_${file}`));
+      for (let i = 1; i < copies; i++) copyFileSync(join(SEEDS, file), join(docsDir, `copy${i}_${file}`));
     }
     const { engine: wide } = await openEngine({
       docsDir,
