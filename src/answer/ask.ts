@@ -19,6 +19,8 @@ import { fulltextAnswer, type LoadedDoc } from "./answer.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
 
 const MAX_QUESTION_CHARS = 500;
+/** Most units offered when a question fits more than a reply can list. */
+const MAX_CHOICES = 30;
 
 /** The language side the answerer needs: parsing questions and finding unit names in them. */
 export interface Language {
@@ -326,6 +328,20 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
         const order = q.operation === "rank" ? (q.direction === "down" ? "min" : "max") : "list";
         return { ...answerMany(rows, label, order), context };
       }
+    }
+    // More units print it than one reply shows: ask which one (the bot offers them as buttons).
+    if (!res.named && hits.length > MAX_LISTED) {
+      const choices = hits
+        .slice(0, MAX_CHOICES)
+        .map((h) => ({ doc: h.disc.docs[0]!.id, label: describeDoc(h.disc.docs[0]!) }));
+      return {
+        status: "ambiguous",
+        answers: [],
+        choices,
+        reply: replies.askWhich(label, hits.length),
+        via: q.operation,
+        context,
+      };
     }
     const shown = hits.slice(0, MAX_LISTED);
     const answers = shown.flatMap((h) => h.got!.items);
