@@ -14,8 +14,9 @@ import { answerMany, MAX_LISTED } from "../operations/many.js";
 import { lookup, type Looked } from "../operations/lookup.js";
 import { namesSomething, targetOf } from "../operations/target.js";
 import { registerUnitNames } from "../operations/figures.js";
-import { compactQuote, describeDoc, renderDocItems, replies } from "../render/reply.js";
-import { fulltextAnswer, type LoadedDoc } from "./answer.js";
+import { describeDoc, renderDocItems, replies } from "../render/reply.js";
+import type { LoadedDoc } from "./answer.js";
+import { fulltextAnswer } from "../operations/search.js";
 import type { AnswerItem, AnswerResult, AskOptions } from "./types.js";
 
 const MAX_QUESTION_CHARS = 500;
@@ -297,7 +298,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
         .filter((x): x is AnswerItem => !!x);
       if (items.length) {
         const reply = items
-          .map((it) => `${describeDoc(byId.get(it.doc)!)}（${it.label}）：\n「${compactQuote(it.quote)}」`)
+          .map((it) => replies.passage(describeDoc(byId.get(it.doc)!), it.label, it.quote))
           .join("\n\n");
         return { status: "answered", answers: items, reply, via: quoted.name, context };
       }

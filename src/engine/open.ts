@@ -8,7 +8,8 @@ import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
 import { addUserWords, warmTokenizer } from "../search/tokenizer.js";
-import { namesOf, passageAround, type Corpus, type LoadedDoc } from "../answer/answer.js";
+import type { LoadedDoc } from "../answer/answer.js";
+import { passageAround } from "../operations/passage.js";
 import { createAnswerer } from "../answer/ask.js";
 import { createLanguage } from "../answer/language.js";
 import { jiebaUserWords, loadLexicon } from "../lexicon/index.js";
@@ -110,10 +111,6 @@ function loadedDoc(
     meta: entry.meta,
     get model() {
       return getModel();
-    },
-    factsFor(terms: string[]) {
-      // termScore only ever matches a term inside the label or the sentence before the figure.
-      return allFacts().filter((f) => terms.some((t) => f.label.includes(t) || f.context.includes(t)));
     },
     mentions(term: string) {
       let hit = mentioned.get(term);
@@ -255,14 +252,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
   if (changed) catalog.save();
   store.prune(new Set(docs.map((d) => d.id)));
 
-  const years = docs.map((d) => d.meta.year).filter((y): y is number => y !== null);
-  const corpus: Corpus = {
-    docs,
-    byId: new Map(docs.map((d) => [d.id, d])),
-    intents,
-    newestYear: years.length ? Math.max(...years) : null,
-    names: namesOf(docs),
-  };
+  const byId = new Map(docs.map((d) => [d.id, d]));
   const totals = intents.filter((i) => i.fallback).flatMap((i) => i.terms);
   const answer = createAnswerer(docs, createLanguage(lexicon, totals));
   const generation = `${Date.now().toString(36)}-${docs.length}`;
@@ -279,7 +269,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
         kind,
       })),
     passage: (doc, span) => {
-      const d = corpus.byId.get(doc);
+      const d = byId.get(doc);
       return d ? passageAround(d, span) : null;
     },
     warmUp: async () => {

@@ -3,6 +3,7 @@ import type { LoadedDoc } from "../answer/answer.js";
 import type { AnswerItem } from "../answer/types.js";
 import type { Fact } from "../facts/extract.js";
 import type { Measure } from "../facts/measure.js";
+import { pageOfOffset } from "../ingest/pages.js";
 import type { Disclosure } from "../resolve/index.js";
 import { candidates, type Candidate, type Target } from "./figures.js";
 
@@ -59,19 +60,6 @@ export function findIn(disc: Disclosure, t: Target): Found[] {
   return out;
 }
 
-/** Page (1-based) of an offset, from the page start offsets of the model. */
-export function pageAt(pages: number[], offset: number): number | undefined {
-  if (!pages.length) return undefined;
-  let lo = 0;
-  let hi = pages.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (pages[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 export const quoteOf = (d: LoadedDoc, span: [number, number]) => d.model.text.slice(span[0], span[1]).trim();
 
 const MEASURE_WORDS: Partial<Record<Measure, string>> = {
@@ -115,6 +103,6 @@ export function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
     section: f.where || null,
     source: f.source,
     span: f.quote,
-    page: pageAt(d.model.pages, f.quote[0]),
+    page: pageOfOffset(d.model.pages, f.quote[0]) ?? undefined,
   };
 }

@@ -79,5 +79,10 @@ export const replies = {
   moreRows: (total: number, shown: number) =>
     `……共 ${total} 个单位，只列出前 ${shown} 个；写明地区或年份可以缩小范围。`,
   assumed: (what: string[]) => `（按上一个问题理解：${what.join("，")}）`,
+  nothingRelated: (words: string) =>
+    `没有找到与“${echo(words)}”相关的内容。可以问：收支总计、三公经费、机关运行经费、基本支出、某个科目（如“基本工资”）等。`,
+  related: (words: string, lines: string[]) =>
+    `没有找到能直接回答的数字。与“${echo(words)}”最相关的原文：\n${lines.join("\n")}`,
+  passage: (doc: string, label: string, quote: string) => `${doc}（${label}）：\n「${compactQuote(quote)}」`,
   cannotCompute: (label: string) => `文件没有印出计算“${label}”所需的全部数字，无法计算。`,
 };
