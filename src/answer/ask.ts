@@ -1,4 +1,5 @@
 import { labelKey } from "../ingest/normalize.js";
+import { logger } from "../config/logger.js";
 import type { Query, QueryContext } from "../query/types.js";
 import { resolve, type Disclosure, type UnitMatcher } from "../resolve/index.js";
 import {
@@ -249,6 +250,11 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       );
     }
     const topic = res.topic;
+    if (logger.isLevelEnabled("debug"))
+      logger.debug(
+        { query: q, topic, disclosures: res.disclosures.map((x) => x.docs.map((d) => d.id)) },
+        "question parsed",
+      );
     const context: QueryContext = {
       year: res.year,
       relativeYear: q.relativeYear,

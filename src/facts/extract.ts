@@ -57,6 +57,15 @@ const cacheKey = (cache: Map<string, string>, s: string) => {
   return key;
 };
 
+/**
+ * What a sentence is about, for the next one that continues it: the words before its first figure
+ * (nearest last: "2018年省检察院…单位预留机动经费预算数为"), or its opening words when it prints none.
+ */
+function subjectOf(sentence: string): string {
+  const at = sentence.search(FIGURE_RE);
+  return at > 0 ? labelKey(sentence.slice(0, at)).slice(-24) : labelKey(sentence).slice(0, 24);
+}
+
 export function sentenceFacts(model: DocModel): Fact[] {
   const facts: Fact[] = [];
   const year = model.meta.year;
@@ -69,7 +78,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
     /^(与上年相比|与上年|比上年|较上年|同比|与\d{4}年相比|比\d{4}年|较\d{4}年|其中|主要原因)/;
   model.sentences.forEach((s, si) => {
     const before = OPENS_WITH_COMPARISON.test(labelKey(s.text))
-      ? labelKey(model.sentences[si - 1]?.text ?? "").slice(0, 24)
+      ? subjectOf(model.sentences[si - 1]?.text ?? "")
       : "";
     const where = s.section >= 0 ? (model.sections[s.section]?.path.join(" › ") ?? "") : "";
     let prevEnd = 0;

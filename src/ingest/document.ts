@@ -158,6 +158,8 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
 }
 
 const UNIT_START = /^(万元|元|%|个|人|家|辆|次|分|亿元)/;
+/** A line opening with a figure and its unit ("50 万元，与上年…"). */
+const FIGURE_START = /^\d[\d,]*(\.\d+)?\s*(万元|元|亿元|%)/;
 
 /** Page (1-based) of an offset: page n starts after the (n-1)th form feed. */
 export function pageFinder(text: string): (offset: number) => number {
@@ -228,8 +230,13 @@ export function buildStructure(text: string): Structure {
       const next = narrative[k + 1];
       if (!(/^\d+$/.test(n) && next && UNIT_START.test(next.norm))) continue;
     }
-    const level = PART_RE.test(n) ? 0 : headingLevel(n);
-    if (level >= 0 || isTitleLine(n)) {
+    // "（1）公务用车购置预算支出" then "50" then "万元，…": a numbered sentence whose figure was
+    // wrapped onto the next lines, not a heading.
+    const next = narrative[k + 1]?.norm ?? "";
+    const continued =
+      FIGURE_START.test(next) || (/^\d[\d,.]*$/.test(next) && UNIT_START.test(narrative[k + 2]?.norm ?? ""));
+    const level = PART_RE.test(n) ? 0 : continued ? -1 : headingLevel(n);
+    if (level >= 0 || (!continued && isTitleLine(n))) {
       flush();
       if (level >= 0) {
         while (stack.length && sections[stack[stack.length - 1]!]!.level >= level) stack.pop();

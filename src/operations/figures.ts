@@ -135,10 +135,20 @@ function recallOf(name: string, fields: Fields["fields"]): number {
  * ("省检察院2017年度…培训费") does not make it another item.
  */
 function precisionOf(name: string, own: string): number {
-  const grams = bigrams(own.slice(-(name.length + 6)));
+  const tail = own.slice(-(name.length + 6));
+  // "公务用车购置及运行费" joins two items: a name explaining only one side asks for a part of it.
+  const sides = tail.split(/(?<=[\u4e00-\u9fa5])[及和与、](?=[\u4e00-\u9fa5])/);
+  if (sides.length > 1 && !JOINED.test(name)) {
+    const explained = sides.map((side) => bigrams(side).some((g) => name.includes(g)));
+    if (explained.includes(false) && explained.includes(true)) return 0;
+  }
+  const grams = bigrams(tail);
   if (!grams.length) return 1;
   return grams.filter((g) => name.includes(g)).length / grams.length;
 }
+
+/** A name that itself joins items ("离休费和退休费") may be printed as one joined label. */
+const JOINED = /(?<=[\u4e00-\u9fa5])[及和与、](?=[\u4e00-\u9fa5])/;
 
 const COUNT_UNITS = new Set([
   "个",

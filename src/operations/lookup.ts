@@ -2,6 +2,7 @@ import type { AnswerItem } from "../answer/types.js";
 import type { Disclosure } from "../resolve/index.js";
 import { findIn, itemOf, labelOf, sameAmount, SCALE, type Found } from "./found.js";
 import type { Target } from "./figures.js";
+import { logger } from "../config/logger.js";
 
 /** A disclosure's answer to a one-figure question. */
 export interface Looked {
@@ -19,7 +20,25 @@ const MIN_SCORE = 9;
  * same item with the same measure but different amounts, both are given, each with its source.
  */
 export function lookup(disc: Disclosure, t: Target, label: string, scale: string | null): Looked | null {
-  const found = findIn(disc, t).filter((f) => f.score >= MIN_SCORE);
+  const all = findIn(disc, t);
+  if (logger.isLevelEnabled("debug"))
+    logger.debug(
+      {
+        target: t,
+        candidates: all.slice(0, 8).map((f) => ({
+          doc: f.d.id,
+          value: f.fact.value,
+          unit: f.fact.unit,
+          measure: f.fact.measure,
+          label: f.fact.label,
+          column: f.fact.column,
+          score: Math.round(f.score * 10) / 10,
+          recall: Math.round(f.recall * 100) / 100,
+        })),
+      },
+      "lookup candidates",
+    );
+  const found = all.filter((f) => f.score >= MIN_SCORE);
   if (!found.length) return null;
   let best = found[0]!;
   if (scale) {
