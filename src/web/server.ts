@@ -1,0 +1,290 @@
+// The help desk's HTTP server: the page (static files, no inline scripts) and the JSON API.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import multipart from "@fastify/multipart";
+import { logger as rootLogger, type Logger } from "../config/logger.js";
+import { ApiFailure, checkUploadName, type Library } from "./library.js";
+import { openApiDocument } from "./openapi.js";
+import { AskRequest, DocIdParams, PassageQuery, type ApiError } from "./schemas.js";
+import type { WebSettings } from "./config.js";
+
+export interface ServerOptions {
+  library: Library;
+  settings: Pick<WebSettings, "ADMIN_TOKEN" | "WEB_MAX_UPLOAD_MB" | "WEB_RATE_LIMIT" | "WEB_TRUST_PROXY">;
+  logger?: Logger;
+}
+
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "public");
+const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+
+/** The page's policy: scripts, styles, fonts and workers only from this server; no inline script. */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const JSON_BODY_LIMIT = 64 * 1024;
+
+const sha = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+/** Whether the request carries the administrator token (compared in constant time). */
+export function isAdmin(header: string | undefined, token: string | undefined): boolean {
+  if (!token || !header) return false;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) return false;
+  // Equal-length digests: timingSafeEqual's time does not depend on where the strings differ.
+  return timingSafeEqual(sha(m[1]!), sha(token));
+}
+
+const fail = (status: number, code: string, message: string) => new ApiFailure(status, code, message);
+
+function zodMessage(issues: Array<{ path: PropertyKey[]; message: string }>): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join(".") || "请求"}：${i.message}`)
+    .join("；");
+}
+
+/** Maps any error to the API's {code, message}, with the HTTP status it deserves. */
+function toApiError(err: unknown): { status: number; body: ApiError } {
+  if (err instanceof ApiFailure)
+    return { status: err.status, body: { code: err.code, message: err.message } };
+  const e = err as { code?: string; statusCode?: number; message?: string };
+  switch (e.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return {
+        status: 413,
+        body: {
+          code: "body_too_large",
+          message: `请求体太大（上限 ${JSON_BODY_LIMIT / 1024} KB）：请缩短问题。`,
+        },
+      };
+    case "FST_REQ_FILE_TOO_LARGE":
+      return {
+        status: 413,
+        body: {
+          code: "file_too_large",
+          message: "文件超过大小上限（WEB_MAX_UPLOAD_MB）：请上传较小的文件或联系管理员。",
+        },
+      };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return {
+        status: 415,
+        body: {
+          code: "unsupported_media_type",
+          message: "请求的 Content-Type 不受支持：问答请用 application/json，上传请用 multipart/form-data。",
+        },
+      };
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return {
+        status: 400,
+        body: { code: "bad_json", message: '请求体不是有效的 JSON：请发送 {"question": "…"}。' },
+      };
+    case "FST_INVALID_MULTIPART_CONTENT_TYPE":
+      return {
+        status: 415,
+        body: { code: "not_multipart", message: "上传请用 multipart/form-data，文件放在 file 字段。" },
+      };
+    case "FST_FILES_LIMIT":
+    case "FST_PARTS_LIMIT":
+    case "FST_FIELDS_LIMIT":
+      return { status: 413, body: { code: "too_many_parts", message: "一次只能上传一个文件：请分开上传。" } };
+  }
+  if (e.statusCode === 429)
+    return { status: 429, body: { code: "rate_limited", message: e.message ?? "请求太频繁：请稍后再试。" } };
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return { status: e.statusCode, body: { code: "bad_request", message: `请求有误：${e.message ?? ""}` } };
+  return {
+    status: 500,
+    body: { code: "internal_error", message: "服务器出错：请稍后重试；如仍失败，请联系管理员查看日志。" },
+  };
+}
+
+export async function buildServer(opts: ServerOptions) {
+  const { library, settings } = opts;
+  const log = opts.logger ?? rootLogger;
+  const maxUpload = Math.round(settings.WEB_MAX_UPLOAD_MB * 1024 * 1024);
+  const app = Fastify({
+    loggerInstance: log.child({ component: "web" }),
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: settings.WEB_TRUST_PROXY,
+    disableRequestLogging: true,
+    routerOptions: { maxParamLength: 300 },
+  });
+
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.header("Content-Security-Policy", CSP);
+    reply.header("X-Content-Type-Options", "nosniff");
+    reply.header("Referrer-Policy", "no-referrer");
+    reply.header("X-Frame-Options", "DENY");
+    reply.header("Cross-Origin-Opener-Policy", "same-origin");
+    return payload;
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    if (req.url.startsWith("/api/"))
+      req.log.info(
+        {
+          method: req.method,
+          url: req.url.split("?")[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        "request",
+      );
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = toApiError(err);
+    if (status >= 500) req.log.error({ err }, "request failed");
+    return reply.status(status).type("application/json; charset=utf-8").send(body);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send({
+      code: "not_found",
+      message: req.url.startsWith("/api/")
+        ? "没有这个接口：请查看 /api/openapi.json 中的接口列表。"
+        : "没有这个页面：请从首页 / 开始。",
+    } satisfies ApiError),
+  );
+
+  await app.register(rateLimit, {
+    max: settings.WEB_RATE_LIMIT,
+    timeWindow: "1 minute",
+    // The page's own files are not counted: one page view loads several.
+    allowList: (req) => !req.url.startsWith("/api/"),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: "rate_limited",
+      message: `请求太频繁（每分钟最多 ${ctx.max} 次）：请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试。`,
+    }),
+  });
+  await app.register(multipart, {
+    limits: { fileSize: maxUpload, files: 1, fields: 4, fieldSize: 1024, parts: 5, headerPairs: 100 },
+  });
+
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/", index: "index.html", wildcard: false });
+  // pdf.js from the installed package: the library, its worker, CMaps and standard fonts (no CDN).
+  await app.register(fastifyStatic, {
+    root: join(PDFJS_DIR, "build"),
+    prefix: "/vendor/pdfjs/build/",
+    decorateReply: false,
+    allowedPath: (path) => /^\/?pdf(\.worker)?\.min\.mjs$/.test(path),
+  });
+  for (const dir of ["cmaps", "standard_fonts"])
+    await app.register(fastifyStatic, {
+      root: join(PDFJS_DIR, dir),
+      prefix: `/vendor/pdfjs/${dir}/`,
+      decorateReply: false,
+    });
+  for (const page of ["/docs", "/view"]) app.get(page, (_req, reply) => reply.sendFile("index.html"));
+
+  app.get("/healthz", async () => ({ ok: true, generation: library.engine.generation }));
+  app.get("/api/openapi.json", async () => openApiDocument());
+
+  app.post("/api/ask", async (req) => {
+    const parsed = AskRequest.safeParse(req.body);
+    if (!parsed.success)
+      throw fail(
+        400,
+        "bad_request",
+        `${zodMessage(parsed.error.issues)}。请发送 {"question": "问题", "context": 上次回答的 context}。`,
+      );
+    const started = performance.now();
+    const result = library.ask(parsed.data);
+    req.log.debug({ ms: performance.now() - started, status: result.status }, "answered");
+    return result;
+  });
+
+  app.get("/api/docs", async () => library.documents());
+
+  const docId = (req: FastifyRequest) => {
+    const p = DocIdParams.safeParse(req.params);
+    if (!p.success || !library.report(p.data.id))
+      throw fail(404, "unknown_document", "没有这个文档：请在 /api/docs 的列表中选择文档 id。");
+    return p.data.id;
+  };
+
+  app.get("/api/docs/:id", async (req) => library.report(docId(req)));
+
+  app.get("/api/docs/:id/file", async (req, reply: FastifyReply) => {
+    const id = docId(req);
+    const file = library.filePath(id);
+    if (!file) throw fail(404, "file_missing", "文档的原始文件已不在文档目录中：请管理员重新上传。");
+    // Never rendered as a page of this site: a web page is sent as text to download.
+    const type =
+      file.format === "pdf"
+        ? "application/pdf"
+        : file.format === "html"
+          ? "text/plain; charset=utf-8"
+          : "text/plain";
+    const disposition = file.format === "pdf" ? "inline" : "attachment";
+    const ascii = encodeURIComponent(file.path.split(/[\\/]/).pop()!);
+    reply.header("Content-Type", type);
+    reply.header("Content-Disposition", `${disposition}; filename*=UTF-8''${ascii}`);
+    reply.header("Cache-Control", "private, max-age=60");
+    return reply.send(createReadStream(file.path));
+  });
+
+  app.get("/api/docs/:id/passage", async (req) => {
+    const id = docId(req);
+    const q = PassageQuery.safeParse(req.query);
+    if (!q.success) throw fail(400, "bad_span", "请给出 start 和 end（回答中 span 的两个数）。");
+    const passage = library.passage(id, [q.data.start, q.data.end]);
+    if (!passage) throw fail(404, "unknown_span", "文档中没有这一段：文档可能已更新，请重新提问。");
+    return passage;
+  });
+
+  app.post(
+    "/api/docs",
+    {
+      // Checked before the body is read: a refused caller's upload never reaches the disk.
+      preValidation: async (req) => {
+        if (!settings.ADMIN_TOKEN)
+          throw fail(
+            403,
+            "uploads_disabled",
+            "未设置 ADMIN_TOKEN，网页上传已关闭：请管理员设置后重启，或把文件放进文档目录。",
+          );
+        if (!isAdmin(req.headers.authorization, settings.ADMIN_TOKEN))
+          throw fail(
+            401,
+            "unauthorized",
+            "需要管理员口令：请在请求头加上 Authorization: Bearer <ADMIN_TOKEN>。",
+          );
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart())
+        throw fail(415, "not_multipart", "上传请用 multipart/form-data，文件放在 file 字段。");
+      const part = await req.file();
+      if (!part || part.fieldname !== "file")
+        throw fail(400, "no_file", "没有收到文件：请把文件放在 file 字段上传。");
+      // The name's type is checked before reading the bytes; the content is checked after.
+      checkUploadName(part.filename);
+      const bytes = await part.toBuffer();
+      const replace = ["1", "true"].includes(String((req.query as Record<string, unknown>).replace ?? ""));
+      const result = await library.upload(part.filename, bytes, replace);
+      req.log.info({ doc: result.doc, bytes: bytes.length, replaced: result.replaced }, "document uploaded");
+      return reply.status(201).send(result);
+    },
+  );
+
+  return app;
+}
+export type WebServer = Awaited<ReturnType<typeof buildServer>>;
