@@ -2,7 +2,6 @@
 // after an administrator adds a document. Answers come from the same engine (src/engine) as the
 // bot and the CLI, so they are identical on every channel.
 import { existsSync, renameSync, rmSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { basename, extname, join, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Piscina } from "piscina";
@@ -115,6 +114,7 @@ export class Library {
   private readonly store: IndexStore;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly models = new Map<string, DocModel>();
+  private pool: Piscina | null = null;
 
   private constructor(readonly options: LibraryOptions) {
     this.store = new IndexStore(options.indexDir, options.docsDir);
@@ -333,23 +333,34 @@ export class Library {
     };
   }
 
+  /**
+   * Reads an uploaded document in a worker thread (the build pool's worker), so answering goes on
+   * meanwhile. The worker is kept for the next upload: its first document pays for loading pdf.js
+   * and jieba (seconds), later ones do not; it exits after 10 idle minutes.
+   */
   private async buildInWorker(path: string): Promise<BuildResult> {
-    const intents = loadIntents(this.options.intentsDir);
-    const lexicon = loadLexicon(this.options.intentsDir);
-    const userWords = [...intents.flatMap((i) => [...i.triggers, ...i.terms]), ...jiebaUserWords(lexicon)];
-    const file = buildWorkerUrl();
-    const pool = new Piscina({
-      filename: file.href,
-      minThreads: 1,
-      maxThreads: Math.min(1, availableParallelism()),
-      execArgv: loaderArgs(file),
-      workerData: { indexDir: this.options.indexDir, docsDir: this.options.docsDir, userWords },
-    });
-    try {
-      return (await pool.run(path)) as BuildResult;
-    } finally {
-      await pool.destroy();
+    if (!this.pool) {
+      const intents = loadIntents(this.options.intentsDir);
+      const lexicon = loadLexicon(this.options.intentsDir);
+      const userWords = [...intents.flatMap((i) => [...i.triggers, ...i.terms]), ...jiebaUserWords(lexicon)];
+      const file = buildWorkerUrl();
+      this.pool = new Piscina({
+        filename: file.href,
+        minThreads: 0,
+        maxThreads: 1,
+        idleTimeout: 10 * 60_000,
+        execArgv: loaderArgs(file),
+        workerData: { indexDir: this.options.indexDir, docsDir: this.options.docsDir, userWords },
+      });
     }
+    return (await this.pool.run(path)) as BuildResult;
+  }
+
+  /** Stops the upload worker, if one runs. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.destroy();
   }
 }
 

@@ -128,6 +128,7 @@ export async function buildServer(opts: ServerOptions) {
     routerOptions: { maxParamLength: 300 },
   });
 
+  app.addHook("onClose", async () => library.close());
   app.addHook("onSend", async (_req, reply, payload) => {
     reply.header("Content-Security-Policy", CSP);
     reply.header("X-Content-Type-Options", "nosniff");
