@@ -107,7 +107,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
         after: labelKey(
           s.text
             .slice(at + m[0].length)
-            .split(/[，,；;。：:（(]/)[0]!
+            .split(/[，,；;。：:（(、\d]/)[0]!
             .slice(0, 24),
         ),
         whereKey: whereKeys.get(where) ?? cacheKey(whereKeys, where),

@@ -342,17 +342,71 @@ function entriesOf(
   return { done, open: cur };
 }
 
+/** The header cell a token is, or null when it names no column. */
+function headerName(t: Token): string | null {
+  const name = t.text.replace(/功能分类$|经济分类$/, "");
+  if (t.kind !== "label" || name.length < 2 || STRUCTURAL_HEADERS.has(name.replace(/\s/g, ""))) return null;
+  // Dates, the unit's own name and single characters of letter-spaced labels are not columns.
+  if (/^\d*年度?$|^\d*月$|(局|部门|中心|委员会)$/.test(name)) return null;
+  if (/^(部门|单位|预算年度|金额单位|编制单位)[:：]/.test(name) || /[:：]/.test(name)) return null;
+  return name;
+}
+
 function headerNames(headerTokens: Token[]): string[] {
-  const names: string[] = [];
-  for (const t of headerTokens) {
-    const name = t.text.replace(/功能分类$|经济分类$/, "");
-    if (t.kind !== "label" || name.length < 2 || STRUCTURAL_HEADERS.has(name.replace(/\s/g, ""))) continue;
-    // Dates, the unit's own name and single characters of letter-spaced labels are not columns.
-    if (/^\d*年度?$|^\d*月$|(局|部门|中心|委员会)$/.test(name)) continue;
-    if (/^(部门|单位|预算年度|金额单位|编制单位)[:：]/.test(name) || /[:：]/.test(name)) continue;
-    names.push(name);
-  }
-  return names;
+  return headerTokens.map(headerName).filter((n): n is string => n !== null);
+}
+
+/**
+ * Columns from where things sit on the line (text laid out in columns, pdftotext -layout or our PDF
+ * reader): each figure belongs to the header cell above it, the lowest one it overlaps. A header
+ * printed over several lines ("基本支出" over "人员经费 公用经费", "合计" a line lower) reads in the
+ * wrong order when read line by line; its position does not. Null unless every figure finds its own
+ * header cell.
+ */
+/** Most characters between a figure and the header cell it sits under. */
+const MAX_ALIGN_GAP = 6;
+
+function alignedColumns(text: string, header: Token[]) {
+  const xOf = (t: Token): [number, number] => {
+    const ls = text.lastIndexOf("\n", t.start - 1) + 1;
+    return [t.start - ls, t.end - ls];
+  };
+  const cells = header
+    .map((t) => ({ t, name: headerName(t), x: xOf(t) }))
+    .filter((h): h is { t: Token; name: string; x: [number, number] } => h.name !== null);
+  const lineOf = (t: Token) => text.lastIndexOf("\n", t.start - 1);
+  const lines = new Set(cells.map((h) => lineOf(h.t)));
+  if (lines.size < 2) return null;
+  return (values: Token[]): Array<string | null> | null => {
+    if (values.length < 2) return null;
+    const used = new Set<Token>();
+    const out: string[] = [];
+    for (const v of values) {
+      const [a, b] = xOf(v);
+      // Nearest header cell (overlapping ones first, then the lowest line, then the widest overlap).
+      let best: (typeof cells)[number] | null = null;
+      let bestKey: [number, number, number] = [Infinity, 0, 0];
+      for (const h of cells) {
+        const overlap = Math.min(b, h.x[1]) - Math.max(a, h.x[0]);
+        const distance = overlap > 0 ? 0 : -overlap;
+        if (distance > MAX_ALIGN_GAP) continue;
+        const key: [number, number, number] = [distance, -lineOf(h.t), -overlap];
+        if (
+          key[0] < bestKey[0] ||
+          (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))
+        ) {
+          best = h;
+          bestKey = key;
+        }
+      }
+      if (!best || used.has(best.t)) return null;
+      used.add(best.t);
+      out.push(best.name);
+    }
+    // Only a header read from several lines is out of order; one line reads in order already.
+    const from = new Set([...used].map(lineOf));
+    return from.size > 1 ? out : null;
+  };
 }
 
 /**
@@ -428,6 +482,7 @@ function buildRows(
   hasRowNumbers: boolean,
   title: string,
   headerText = "",
+  aligned: ((values: Token[]) => Array<string | null> | null) | null = null,
 ): Row[] {
   const rows: Row[] = [];
   for (const e of entries) {
@@ -465,8 +520,13 @@ function buildRows(
     if (template) cols = template;
     else if (names.length === values.length) cols = names;
     else if (repeated) cols = chunk;
-    else if (trailingFigureNames(names, values.length)) cols = names.slice(names.length - values.length);
-    else {
+    else if (trailingFigureNames(names, values.length)) {
+      cols = names.slice(names.length - values.length);
+      // A header printed over several lines lists these names out of order: their places on the
+      // line put them back in order (only a reordering of the same names is taken).
+      const byPlace = aligned?.(values);
+      if (byPlace && [...byPlace].sort().join("|") === [...cols].sort().join("|")) cols = byPlace;
+    } else {
       // Header and figures do not line up: name only a first column that is clearly the amount.
       const first = names[0] && /合计|总计|小计|金额|决算数|预算数/.test(names[0]) ? names[0] : null;
       cols = values.map((_, i) => (i === 0 ? first : null));
@@ -655,6 +715,9 @@ export function parseTable(text: string, block: TableBlock): Table {
           .map((t) => t.text)
           .join("")
       : headerText,
+    !tabFormat && !plain && !single
+      ? alignedColumns(text, headerRows.filter((r) => !metaRow(r)).flat())
+      : null,
   ).filter((r) => r.label || r.code || r.cells.length >= 3);
   // Printed figures make the table present even when they could not be placed under a row with
   // confidence (column-wise one-cell-per-line text): it is in the text, not an image.

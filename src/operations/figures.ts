@@ -139,7 +139,12 @@ function precisionOf(name: string, own: string): number {
   // "公务用车购置及运行费" joins two items: a name explaining only one side asks for a part of it.
   const sides = tail.split(/(?<=[\u4e00-\u9fa5])[及和与、](?=[\u4e00-\u9fa5])/);
   if (sides.length > 1 && !JOINED.test(name)) {
-    const explained = sides.map((side) => bigrams(side).some((g) => name.includes(g)));
+    // A side is named by its own last word ("…购置" | "运行费"): the words the sides share do not count.
+    const grams = sides.map(bigrams);
+    const explained = grams.map((gs, i) => {
+      const own = gs.filter((g) => !grams.some((o, j) => j !== i && o.includes(g)));
+      return !own.length || name.includes(own[own.length - 1]!);
+    });
     if (explained.includes(false) && explained.includes(true)) return 0;
   }
   const grams = bigrams(tail);

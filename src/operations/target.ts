@@ -25,7 +25,13 @@ function clean(words: string): string {
  * when nothing else was asked beside it (else "社保里的人员经费" would match any 人员经费).
  */
 export function namesFor(words: string, metrics: MetricMention[]): string[] {
-  const base = clean(words);
+  let base = clean(words);
+  // "几辆执法执勤用车": the count word asks how many of the item; it is not part of its name.
+  for (const m of metrics) {
+    const written = labelKey(m.text);
+    const rest = clean(base.replace(written, ""));
+    if (/^(几|多少)/.test(written) && base.includes(written) && namesSomething(rest)) base = rest;
+  }
   const specific: string[] = [];
   const generic: string[] = [];
   const inside = metrics.filter((m) => base.includes(labelKey(m.text)));

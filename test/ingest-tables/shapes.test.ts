@@ -29,6 +29,29 @@ describe("made-up tables", () => {
     expect(t.checks.run).toBeGreaterThan(0);
   });
 
+  it("a header printed over several lines: figures take the columns above them, not the reading order", () => {
+    const m = read(
+      [
+        "财务收支预算总表",
+        "单位：元",
+        "         本年收入                                      本年支出",
+        "                                                                     预算数",
+        "    项目           预算数               项目                               基本支出",
+        "                                              合计                                       项目支出",
+        "                                                             人员经费          公用经费",
+        "一、财政拨款收入        86,959,408.34 一、公共安全支出      79,189,400.34     12,604,173   1,744,680   64,840,547",
+        "1、一般公共预算        86,959,408.34 二、社会保障和就业支出    2,925,857.00   2,925,857.00        0.00         0.00",
+        "   收入总计         86,959,408.34      支出总计     86,959,408.34    20,374,181    1,744,680   64,840,547",
+      ].join("\n"),
+    );
+    const total = find(m, (r) => r.label === "支出总计")!;
+    const col = (name: string) => total.cells.find((c) => c.column === name)?.text;
+    expect(col("合计")).toBe("86,959,408.34");
+    expect(col("人员经费")).toBe("20,374,181");
+    expect(col("公用经费")).toBe("1,744,680");
+    expect(col("项目支出")).toBe("64,840,547");
+  });
+
   it("multi-level 三公 header: figures placed by the form's sums", () => {
     const m = read(
       [

@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { openEngine, type Engine } from "../../src/engine/index.js";
+import { compact } from "../../src/ingest/index.js";
+import { tempDocs } from "../helpers/docs.js";
+
+/**
+ * Which printed figure answers a question: made-up disclosures for the mechanisms that gave wrong
+ * figures on real ones (each test is named after what it guards).
+ */
+const DOC = [
+  "某县司法局2025年部门预算",
+  "",
+  "一、“三公”经费预算情况说明",
+  "2025年本部门一般公共预算“三公”经费预算支出 120.5 万元。",
+  "公务用车购置及运行费支出 97.3 万元，占“三公”经费的 80.75%；",
+  "二、支出预算情况说明",
+  "2025年本局机关本级及所属二个单位单位预留机动经费预算数为 2,388.04 万元。与上年相比增加",
+  "2,247.84 万元（上年仅安排 140.2 万元），主要是将年终考核奖纳入年度预算。",
+  "三、其他重要事项",
+  "其中：",
+  "（1）公务用车购置预算支出",
+  "",
+  "50",
+  "",
+  "万元，与上年预算数相等，用于执法执勤用车更新。",
+  "截至2024年8月31日，本局共有车辆3辆，其中：机要通信用车0辆、应急保障用车0辆、执法执勤用车3辆、其他用车0辆；",
+  "四、基本支出",
+  "基本工资 5,873,551 元。",
+].join("\n");
+
+let engine: Engine;
+let text: string;
+beforeAll(async () => {
+  const { docsDir, indexDir } = tempDocs({ "sfj_2025.txt": DOC });
+  ({ engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
+  text = compact(DOC);
+});
+
+function answer(question: string) {
+  const r = engine.ask(question);
+  const a = r.answers[0];
+  if (a) expect(text).toContain(compact(a.quote));
+  return { r, a };
+}
+
+describe("which printed figure answers", () => {
+  it("a joined label (购置及运行费) is not one of its parts", () => {
+    const { r, a } = answer("某县司法局2025年公务用车购置费预算多少");
+    expect(a?.value, r.reply).toBe("50");
+    expect(answer("某县司法局2025年公务用车购置及运行费").a?.value).toBe("97.3");
+    expect(answer("某县司法局2025年公务用车运行费").r.answers.map((x) => x.value)).not.toContain("97.3");
+  });
+
+  it("a sentence opening with 与上年相比 continues the subject printed before the previous figure", () => {
+    const { r, a } = answer("某县司法局2025年单位预留机动经费比上年增加了多少");
+    expect(a?.value, r.reply).toBe("2,247.84");
+    expect(compact(a!.quote)).toContain("2,247.84");
+  });
+
+  it("a numbered line whose figure wraps onto the next lines is one sentence, not a heading", () => {
+    const { r, a } = answer("某县司法局2025年公车购置预算多少");
+    expect(a?.value, r.reply).toBe("50");
+    expect(compact(a!.quote)).toContain("公务用车购置预算支出50万元");
+  });
+
+  it("几辆X counts X, not the first vehicle listed", () => {
+    const { r, a } = answer("某县司法局有几辆执法执勤用车");
+    expect(a?.value, r.reply).toBe("3");
+    expect(a?.unit).toBe("辆");
+  });
+
+  it("基本支出 is not shortened to 基本 (which would match 基本工资)", () => {
+    const { r } = answer("某县司法局2025年基本支出多少");
+    expect(r.answers.map((x) => x.value)).not.toContain("5,873,551");
+  });
+});
