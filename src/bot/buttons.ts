@@ -1,6 +1,7 @@
 // Inline-button actions. callback_data is limited to 64 bytes, so buttons carry a short random id
-// and the action itself stays here, in a bounded in-memory store (oldest entries evicted first).
+// and the action itself is kept in the journal until it expires.
 import { randomBytes } from "node:crypto";
+import type { Journal } from "../journal/index.js";
 
 export type ButtonAction =
   | {
@@ -23,42 +24,29 @@ export type ButtonAction =
     };
 
 const PREFIX = "b:";
+const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Button actions kept in the journal for their whole lifetime (24 h by default), whatever the
+ * number of answers in between and across restarts.
+ */
 export class ButtonStore {
-  private readonly actions = new Map<string, { action: ButtonAction; expiresAt: number }>();
-
   constructor(
-    private readonly capacity = 5_000,
-    private readonly ttlMs = 24 * 60 * 60 * 1000,
+    private readonly journal: Pick<Journal, "putButton" | "getButton">,
+    private readonly ttlMs = DAY_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Stores an action; returns the callback_data for its button (14 bytes). */
-  put(action: ButtonAction): string {
+  async put(action: ButtonAction): Promise<string> {
     const id = randomBytes(9).toString("base64url");
-    this.actions.set(id, { action, expiresAt: this.now() + this.ttlMs });
-    while (this.actions.size > this.capacity) {
-      const oldest = this.actions.keys().next().value;
-      if (oldest === undefined) break;
-      this.actions.delete(oldest);
-    }
+    await this.journal.putButton(id, action, this.now() + this.ttlMs);
     return PREFIX + id;
   }
 
-  /** The action behind callback_data, or undefined if unknown, evicted or expired. */
-  get(data: string): ButtonAction | undefined {
+  /** The action behind callback_data, or undefined if unknown or expired. */
+  async get(data: string): Promise<ButtonAction | undefined> {
     if (!data.startsWith(PREFIX)) return undefined;
-    const id = data.slice(PREFIX.length);
-    const entry = this.actions.get(id);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.actions.delete(id);
-      return undefined;
-    }
-    return entry.action;
-  }
-
-  get size(): number {
-    return this.actions.size;
+    return (await this.journal.getButton(data.slice(PREFIX.length), this.now())) as ButtonAction | undefined;
   }
 }

@@ -1,6 +1,8 @@
 // Renders engine results as Telegram HTML. Every piece of document or user text goes through escapeHtml.
 import type { AnswerItem, AnswerResult, DocSummary } from "../answer/types.js";
 import type { IngestReport } from "../engine/index.js";
+import type { DocReport } from "../ingest/index.js";
+import type { JournalStats } from "../journal/index.js";
 import { escapeHtml as esc } from "./html.js";
 
 /** At most this many "查看原文" buttons per answer (one per figure shown). */
@@ -116,5 +118,57 @@ export function renderReloadReport(report: IngestReport, seconds: number): strin
     );
   }
   for (const f of report.failed) lines.push(`✗ ${esc(f.file)}：${esc(f.reason)}`);
+  return lines.join("\n");
+}
+
+/** The ingest report of one uploaded document: unit, year, kind, tables with their checks, warnings. */
+export function renderIntakeReport(d: DocReport, report: IngestReport, seconds: number): string {
+  const present = d.tables.filter((t) => t.present);
+  const absent = d.tables.length - present.length;
+  const lines = [
+    `<b>已添加并载入</b>（${seconds.toFixed(1)} 秒）：<code>${esc(d.doc)}</code>`,
+    `单位：${esc(d.unit ?? "（未识别）")}`,
+    `年度：${d.year === null ? "未识别" : `${d.year}年`}`,
+    `类型：${esc(d.kind)}（${esc(d.format.toUpperCase())}${d.pageCount ? `，${d.pageCount} 页` : ""}）`,
+    `表格：${present.length} 张${absent ? `，${absent} 张无法读取（图片）` : ""}；章节 ${d.sections} 个，句子 ${d.sentences} 句`,
+  ];
+  for (const t of present.slice(0, 30)) {
+    const checks = t.checks.run
+      ? t.checks.failed
+        ? `，校验 ${t.checks.run} 项，<b>${t.checks.failed} 项不符</b>`
+        : `，校验 ${t.checks.run} 项通过`
+      : "";
+    lines.push(`• ${esc(t.title || "（无标题）")}：${t.rows} 行 × ${t.columns} 列${t.unit ? `，${esc(t.unit)}` : ""}${checks}`);
+  }
+  if (present.length > 30) lines.push(`…另有 ${present.length - 30} 张表`);
+  if (d.warnings.length) {
+    lines.push(`<b>警告</b>（${d.warnings.length} 条）：`);
+    for (const w of d.warnings.slice(0, 10)) lines.push(`⚠ ${esc(w)}`);
+  }
+  lines.push(`现在共载入 ${report.documents.length} 份文档。`);
+  return lines.join("\n");
+}
+
+/** The questions log for administrators: questions per day, outcomes, most frequent unanswered. */
+export function renderStats(
+  stats: JournalStats,
+  engine: { documents: number; loaded: number; generation: string },
+): string {
+  const total = stats.days.reduce((n, d) => n + d.questions, 0);
+  const lines = [`<b>问答统计（近 7 天，共 ${total} 个问题）</b>`];
+  if (stats.days.length === 0) lines.push("近 7 天没有问题。");
+  for (const d of stats.days)
+    lines.push(
+      `${d.day}：${d.questions} 问（已回答 ${d.answered}，未找到 ${d.notFound}，反问 ${d.ambiguous}${d.errors ? `，出错 ${d.errors}` : ""}）`,
+    );
+  if (stats.unanswered.length) {
+    lines.push("", "<b>最常问但文档没有回答的问题：</b>");
+    stats.unanswered.forEach((q, i) => lines.push(`${i + 1}. ${esc(q.question)}（${q.count} 次）`));
+  }
+  lines.push(
+    "",
+    `文档：${engine.documents} 份，已在内存 ${engine.loaded} 份（版本 <code>${esc(engine.generation)}</code>）`,
+    `待发送的回复：${stats.pendingReplies} 条`,
+  );
   return lines.join("\n");
 }

@@ -7,7 +7,12 @@ const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;"
 
 /** Escapes text (document or user content) for Telegram's HTML parse mode, attributes included. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
+  return (
+    text
+      // NUL and lone surrogates are not text: Telegram would refuse the message.
+      .replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
+      .replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c)
+  );
 }
 
 /** The plain text Telegram would display for `html` (tags dropped, entities decoded). */

@@ -77,6 +77,24 @@ export function refusalMessage(chatId: number): string {
   return `抱歉，此对话未获授权使用本机器人（对话 ID：<code>${escapeHtml(String(chatId))}</code>）。如需开通，请联系管理员。`;
 }
 
+export const INTAKE_ADMIN_ONLY = "只有管理员可以发送文档给我添加到资料库。如需添加文档，请联系管理员。";
+export const INTAKE_DISABLED = "这个机器人没有开启文档上传。请管理员把文件放进文档文件夹后发送 /reload。";
+export const INTAKE_DOWNLOAD_FAILED = "无法从 Telegram 下载这个文件，请稍后重新发送。";
+export const INTAKE_SAVE_FAILED = "无法把文件保存到文档文件夹，请管理员检查文件夹的权限和磁盘空间。";
+
+export function intakeStarted(name: string): string {
+  return `已收到 <code>${escapeHtml(name)}</code>，正在读取并重建索引，请稍候…`;
+}
+
+/** `reason` is HTML (already escaped). */
+export function intakeRefused(reason: string): string {
+  return `没有添加这个文件：${reason}`;
+}
+
+export function intakeSameId(name: string, existing: string): string {
+  return `文件夹里已有 <code>${escapeHtml(existing)}</code>，它和 <code>${escapeHtml(name)}</code> 的文件名（不含扩展名）相同，两个文件无法区分。请改名后重新发送，或先删除原来的文件。`;
+}
+
 export function selectedDocument(label: string): string {
   return `已选择：${label}`.slice(0, 190);
 }

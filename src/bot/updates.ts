@@ -19,11 +19,34 @@ const EntitySchema = z.object({
   user: UserSchema.optional(),
 });
 
+/** A file sent as a document (PDF, web page, text…). */
+const DocumentSchema = z.object({
+  file_id: z.string().min(1),
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+  file_size: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Control characters (but tab and newline), lone surrogates and non-characters are removed from
+ * what users type, so nothing of the kind is ever echoed back or logged.
+ */
+export function cleanText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff]/g, "")
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
+  );
+}
+
 const MessageSchema = z.object({
   message_id: z.number().int(),
   chat: ChatSchema,
   from: UserSchema.optional(),
   text: z.string().optional(),
+  document: DocumentSchema.optional(),
+  caption: z.string().optional(),
   entities: z.array(EntitySchema).optional(),
   reply_to_message: z.object({ message_id: z.number().int(), from: UserSchema.optional() }).optional(),
 });
@@ -45,6 +68,7 @@ export type IncomingUser = z.infer<typeof UserSchema>;
 export type IncomingChat = z.infer<typeof ChatSchema>;
 export type MessageEntity = z.infer<typeof EntitySchema>;
 export type IncomingMessage = z.infer<typeof MessageSchema>;
+export type IncomingDocument = z.infer<typeof DocumentSchema>;
 export type IncomingCallback = z.infer<typeof CallbackQuerySchema>;
 
 export type Incoming =
@@ -112,7 +136,7 @@ export function addressedText(message: IncomingMessage, me: BotIdentity): Addres
     return {
       kind: "command",
       name: name.toLowerCase(),
-      args: text.slice(command.length).trim(),
+      args: cleanText(text.slice(command.length)).trim(),
       addressedToMe: target !== undefined,
     };
   }
@@ -128,9 +152,10 @@ export function addressedText(message: IncomingMessage, me: BotIdentity): Addres
     for (const e of [...mentions].sort((a, b) => b.offset - a.offset)) {
       if (e.type === "mention") question = question.slice(0, e.offset) + question.slice(e.offset + e.length);
     }
-    return { kind: "text", text: question.trim() };
+    return { kind: "text", text: cleanText(question).trim() };
   }
 
-  if (isPrivate || message.reply_to_message?.from?.id === me.id) return { kind: "text", text: text.trim() };
+  if (isPrivate || message.reply_to_message?.from?.id === me.id)
+    return { kind: "text", text: cleanText(text).trim() };
   return { kind: "none" };
 }

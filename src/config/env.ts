@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_LEVELS } from "./logger.js";
 
 /** Comma-separated list of integer ids (Telegram user or chat ids; chat ids may be negative). */
 const idList = z
@@ -24,7 +25,7 @@ const envSchema = z.object({
   DOCS_DIR: z.string().min(1).default("seeds"),
   INDEX_DIR: z.string().min(1).default("index"),
   INTENTS_DIR: z.string().min(1).default("intents"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   TELEGRAM_BOT_TOKEN: z
     .string()
     .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-DEF (the token BotFather gives)")
@@ -38,6 +39,12 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   ALLOWED_CHAT_IDS: idList,
   ADMIN_USER_IDS: idList,
+  /** The bot's journal (SQLite file); default journal.sqlite in INDEX_DIR. */
+  JOURNAL_FILE: z.string().min(1).optional(),
+  /** Largest document an administrator may send to the bot, in MB (the Bot API lets bots download 20 MB). */
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2000).default(20),
+  /** How long a stop may take (SIGTERM → exit), in seconds; unsent replies stay in the journal. */
+  STOP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(25),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

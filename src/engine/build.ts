@@ -220,10 +220,15 @@ export async function buildDocuments(
   store: IndexStore,
   where: Omit<WorkerInput, "userWords">,
   userWords: string[],
+  workers: "auto" | "always" = "auto",
 ): Promise<{ results: BuildResult[]; threads: number; workerFailures: number }> {
+  if (paths.length === 0) return { results: [], threads: 0, workerFailures: 0 };
   const work = paths.reduce((sum, p) => sum + workOf(p), 0);
-  const threads = Math.min(availableParallelism(), paths.length, Math.floor(work / (POOL_FROM / 2)));
-  if (work < POOL_FROM || threads < 2)
+  const threads =
+    workers === "always"
+      ? Math.max(1, Math.min(availableParallelism(), paths.length))
+      : Math.min(availableParallelism(), paths.length, Math.floor(work / (POOL_FROM / 2)));
+  if (workers !== "always" && (work < POOL_FROM || threads < 2))
     return { results: await buildInline(paths, store), threads: 0, workerFailures: 0 };
   const workerFile = workerUrl();
   const workerData: WorkerInput = { ...where, userWords };

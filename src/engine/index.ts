@@ -32,6 +32,11 @@ export interface OpenOptions {
   intentsDir: string;
   /** Ignore the persisted index and re-read every document. */
   rebuild?: boolean;
+  /**
+   * "always": documents are built in worker threads however few they are, so the calling thread
+   * (the bot answering questions during /reload) is never blocked by a build. Default "auto".
+   */
+  workers?: "auto" | "always";
 }
 
 export { openEngine, openFromConfig } from "./open.js";

@@ -215,6 +215,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     store,
     { indexDir: opts.indexDir, docsDir: opts.docsDir },
     intentWords,
+    opts.workers,
   );
   toBuild.forEach((p, i) => built.set(p, results[i]!));
 
@@ -302,11 +303,15 @@ function writeCatalog(store: IndexStore, entries: Map<string, CatalogEntry>): vo
 }
 
 /** Opens the engine on the configured folders; `docsDir` (a CLI flag) overrides DOCS_DIR. */
-export function openFromConfig(config: AppConfig, overrides: { docsDir?: string; rebuild?: boolean } = {}) {
+export function openFromConfig(
+  config: AppConfig,
+  overrides: { docsDir?: string; rebuild?: boolean; workers?: OpenOptions["workers"] } = {},
+) {
   return openEngine({
     docsDir: overrides.docsDir ?? config.DOCS_DIR,
     indexDir: config.INDEX_DIR,
     intentsDir: config.INTENTS_DIR,
     rebuild: overrides.rebuild,
+    workers: overrides.workers,
   });
 }

@@ -165,7 +165,7 @@ describe("hostile and odd input", () => {
     expect(replies[1]!.text).toContain("223.76 万元");
   });
 
-  it("logs a failed send through bot.catch and keeps serving other chats", async () => {
+  it("logs a reply Telegram refuses for good (blocked) and keeps serving other chats", async () => {
     const engine = figureEngine();
     harness = await startBotHarness({ getEngine: () => engine, allowed: [alice.id, group.id] });
     const { server } = harness;
@@ -176,7 +176,7 @@ describe("hostile and odd input", () => {
     });
     server.sendText(privateChat(alice), alice, "基本支出多少");
     await server.waitUntil(
-      () => harness!.logs.find((l) => l.msg === "error while handling update"),
+      () => harness!.logs.find((l) => l.msg === "reply refused by Telegram: not sent"),
       5_000,
       "error log",
     );

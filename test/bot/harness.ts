@@ -1,9 +1,13 @@
 // Shared setup for bot tests: the fake Bot API server, the real bot on it, captured logs.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
+import { openSqliteJournal, type Journal } from "../../src/journal/index.js";
 import type { AnswerItem, AnswerResult, AskOptions, DocSummary } from "../../src/answer/types.js";
 import type { Logger } from "../../src/config/logger.js";
 import type { Engine, IngestReport } from "../../src/engine/index.js";
-import { createBot, type BudgetBot } from "../../src/bot/bot.js";
+import { createBot, type BudgetBot, type CreateBotOptions } from "../../src/bot/bot.js";
 import { startPolling, type RunningBot } from "../../src/bot/run.js";
 import { startTelegramServer, type TelegramServer } from "../helpers/telegram-server.js";
 
@@ -27,8 +31,24 @@ export interface BotHarness {
   server: TelegramServer;
   app: BudgetBot;
   running: RunningBot;
+  journal: Journal;
   logs: LogLine[];
   stop(): Promise<void>;
+}
+
+/** A journal in a fresh temporary folder; `dispose` closes it and removes the folder. */
+export function tempJournal(): { journal: Journal; path: string; dispose: () => Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), "bot-journal-"));
+  const path = join(dir, "journal.sqlite");
+  const journal = openSqliteJournal(path);
+  return {
+    journal,
+    path,
+    dispose: async () => {
+      await journal.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface HarnessOptions {
@@ -38,29 +58,43 @@ export interface HarnessOptions {
   admins?: number[];
   /** Reuse a server (e.g. to restart the bot on the same "Telegram"). */
   server?: TelegramServer;
-  maxRetryDelaySeconds?: number;
+  /** Reuse a journal (a restart); by default a fresh one, removed at stop. */
+  journal?: Journal;
+  now?: () => number;
+  stopTimeoutMs?: number;
+  intake?: CreateBotOptions["intake"];
 }
 
 export async function startBotHarness(options: HarnessOptions): Promise<BotHarness> {
   const server = options.server ?? (await startTelegramServer());
   const { logger, lines } = memoryLogger();
+  const own = options.journal ? undefined : tempJournal();
+  const journal = options.journal ?? own!.journal;
   const app = createBot({
+    journal,
+    now: options.now,
+    intake: options.intake,
     token: server.token,
     apiRoot: server.apiRoot,
     getEngine: options.getEngine,
     reload: options.reload ?? (() => Promise.reject(new Error("reload not expected in this test"))),
     config: { ALLOWED_CHAT_IDS: options.allowed ?? [], ADMIN_USER_IDS: options.admins ?? [] },
     logger,
-    maxRetryDelaySeconds: options.maxRetryDelaySeconds,
   });
-  const running = await startPolling(app, { pollTimeoutSeconds: 5, logger });
+  const running = await startPolling(app, {
+    pollTimeoutSeconds: 5,
+    logger,
+    stopTimeoutMs: options.stopTimeoutMs,
+  });
   return {
     server,
     app,
     running,
+    journal,
     logs: lines,
     async stop() {
       await running.stop();
+      await own?.dispose();
       if (!options.server) await server.close();
     },
   };

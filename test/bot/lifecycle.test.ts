@@ -18,8 +18,10 @@ import {
   memoryLogger,
   scriptedEngine,
   startBotHarness,
+  tempJournal,
   type BotHarness,
 } from "./harness.js";
+import { localDay, type Journal } from "../../src/journal/index.js";
 
 const admin = user(1001, "Admin");
 const bob = user(1002, "Bob");
@@ -36,6 +38,12 @@ async function harnessFor(options: Parameters<typeof startBotHarness>[0]): Promi
   const h = await startBotHarness(options);
   cleanups.push(() => h.stop());
   return h;
+}
+/** A fresh journal, closed and removed after the test. */
+function journalFor(): Journal {
+  const j = tempJournal();
+  cleanups.push(j.dispose);
+  return j.journal;
 }
 async function fakeTelegram(): Promise<TelegramServer> {
   const server = await startTelegramServer();
@@ -104,14 +112,15 @@ describe("rate limits", () => {
     expect(reply!.text).toContain("223.76 万元");
   });
 
-  it("gives up on a retry_after longer than allowed, logs it, and keeps serving", async () => {
+  it("keeps a reply through a retry_after far above 60 s, serves other chats meanwhile, and sends it once later", async () => {
     const server = await fakeTelegram();
     const engine = scriptedEngine(() => answered([item()]));
+    let skew = 0;
     const h = await harnessFor({
       server,
       getEngine: () => engine,
       allowed: [bob.id, group.id],
-      maxRetryDelaySeconds: 2,
+      now: () => Date.now() + skew,
     });
     server.failNext("sendMessage", {
       ok: false,
@@ -120,14 +129,19 @@ describe("rate limits", () => {
       parameters: { retry_after: 3600 },
     });
     server.sendText(privateChat(bob), bob, "基本支出多少");
+    await server.waitForCall("sendMessage", (c) => c.response?.error_code === 429);
     server.sendText(group, bob, "/ask 基本支出多少");
     await server.waitForMessages(group.id, 1);
-    await server.waitUntil(
-      () => h.logs.find((l) => l.msg === "error while handling update"),
-      5_000,
-      "error log",
-    );
+    await sleep(300);
     expect(server.sentMessages(bob.id)).toEqual([]);
+    expect((await h.journal.stats(Date.now())).pendingReplies).toBe(1); // kept, not dropped
+
+    skew = 3_601_000; // an hour later
+    const [reply] = await server.waitForMessages(bob.id, 1, { timeoutMs: 5_000 });
+    expect(reply!.text).toContain("223.76 万元");
+    await sleep(200);
+    expect(server.sentMessages(bob.id)).toHaveLength(1);
+    expect((await h.journal.stats(Date.now())).pendingReplies).toBe(0);
   });
 });
 
@@ -204,24 +218,32 @@ describe("admin commands", () => {
     expect(engine.generation).toBe("gen-1");
   });
 
-  it("/stats shows counters to an admin only", async () => {
-    const engine = scriptedEngine(() => answered([item()]));
+  it("/stats shows the questions log from the journal to an admin only", async () => {
+    const engine = scriptedEngine((q) =>
+      q.includes("培训费") ? { status: "not_found", answers: [], reply: "没有找到。" } : answered([item()]),
+    );
     const server = await fakeTelegram();
     await harnessFor({ server, getEngine: () => engine, allowed: [admin.id, bob.id], admins: [admin.id] });
     server.sendText(privateChat(bob), bob, "基本支出多少");
+    server.sendText(privateChat(bob), bob, "培训费多少");
+    server.sendText(privateChat(bob), bob, "培训费多少");
+    server.sendText(privateChat(bob), bob, "会议费培训费");
     server.sendText(privateChat(bob), bob, "/stats");
-    const [, refused] = await server.waitForMessages(bob.id, 2);
-    expect(refused!.text).toBe("此命令仅限管理员使用。");
+    const replies = await server.waitForMessages(bob.id, 5);
+    expect(replies[4]!.text).toBe("此命令仅限管理员使用。");
 
     server.sendText(privateChat(admin), admin, "/stats");
     const [stats] = await server.waitForMessages(admin.id, 1);
-    expect(stats!.text).toContain("问题：1（已回答 1，需选择 0，未找到 0，出错 0）");
+    const today = localDay(Date.now());
+    expect(stats!.text).toContain("问答统计（近 7 天，共 4 个问题）");
+    expect(stats!.text).toContain(`${today}：4 问（已回答 1，未找到 3，反问 0）`);
+    expect(stats!.text).toContain("1. 培训费多少（2 次）\n2. 会议费培训费（1 次）");
     expect(stats!.text).toContain("文档：2 份，已在内存 2 份（版本 gen-1）");
   });
 });
 
 describe("concurrency", () => {
-  it("handles chats concurrently but each chat's questions in order", async () => {
+  it("handles chats concurrently but delivers each chat's answers in order, one request at a time", async () => {
     const server = await fakeTelegram();
     const engine = scriptedEngine((q) => answered([item({ label: q })]));
     await harnessFor({ server, getEngine: () => engine, allowed: [bob.id, admin.id] });
@@ -233,7 +255,9 @@ describe("concurrency", () => {
     server.sendText(privateChat(admin), admin, "别的对话");
     await server.waitForMessages(admin.id, 1); // another chat is not blocked…
     await sleep(100);
-    expect(engine.asked.map((a) => a.question)).toEqual(["问题一", "别的对话"]); // …but bob's next waits
+    // …bob's second question is answered (queued in the outbox) but not sent past the first.
+    expect(engine.asked.map((a) => a.question)).toContain("问题二");
+    expect(server.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === bob.id)).toHaveLength(1);
 
     slow.release();
     const answers = await server.waitForMessages(bob.id, 2);
@@ -318,6 +342,7 @@ describe("webhook mode", () => {
       getEngine: () => engine,
       reload: () => Promise.reject(new Error("unused")),
       config: { ALLOWED_CHAT_IDS: [bob.id], ADMIN_USER_IDS: [] },
+      journal: journalFor(),
       logger,
     });
     const port = await freePort();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AccessPolicy } from "../../src/bot/access.js";
 import { ButtonStore, type ButtonAction } from "../../src/bot/buttons.js";
+import { openSqliteJournal } from "../../src/journal/index.js";
 import { addressedText, parseUpdate, type IncomingMessage } from "../../src/bot/updates.js";
 
 const pick = (question: string): ButtonAction => ({
@@ -12,25 +13,27 @@ const pick = (question: string): ButtonAction => ({
 });
 
 describe("ButtonStore", () => {
-  it("gives short callback_data whatever the action, and evicts the oldest beyond capacity", () => {
-    const store = new ButtonStore(3);
-    const data = ["一", "二", "三", "四"].map((q) => store.put(pick(q)));
+  it("gives short callback_data whatever the action", async () => {
+    const journal = openSqliteJournal(":memory:");
+    const store = new ButtonStore(journal);
+    const data = await Promise.all(["一", "二", "三", "四"].map((q) => store.put(pick(q))));
     for (const d of data) expect(Buffer.byteLength(d)).toBeLessThanOrEqual(64);
     expect(new Set(data).size).toBe(4);
-    expect(store.get(data[0]!)).toBeUndefined();
-    expect(store.get(data[3]!)).toMatchObject({ question: "四" });
-    expect(store.size).toBe(3);
-    expect(store.get("not-ours")).toBeUndefined();
+    expect(await store.get(data[3]!)).toMatchObject({ question: "四" });
+    expect(await store.get("not-ours")).toBeUndefined();
+    expect(await store.get("b:unknown")).toBeUndefined();
   });
 
-  it("forgets actions after their time to live", () => {
+  it("keeps a button for its whole 24 h however many answers come after it (not a small ring)", async () => {
     let now = 1_000;
-    const store = new ButtonStore(10, 60_000, () => now);
-    const data = store.put(pick("一"));
-    now += 59_999;
-    expect(store.get(data)).toBeDefined();
+    const journal = openSqliteJournal(":memory:");
+    const store = new ButtonStore(journal, undefined, () => now);
+    const first = await store.put(pick("一"));
+    for (let i = 0; i < 6_000; i++) await store.put(pick(`问题${i}`));
+    now += 24 * 60 * 60 * 1000 - 1;
+    expect(await store.get(first)).toMatchObject({ question: "一" });
     now += 1;
-    expect(store.get(data)).toBeUndefined();
+    expect(await store.get(first)).toBeUndefined();
   });
 });
 
