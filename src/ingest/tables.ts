@@ -180,6 +180,9 @@ function sumsUp(ts: Token[]): boolean {
   return rest.eq(v[0]!);
 }
 
+/** Headers of columns that print codes or names, never figures. */
+const TEXT_COLUMN_RE = /(编码|代码|名称|科目|项目|序号|行次|栏次)$/;
+
 /** Column headers of figure columns that are never a row's label on their own. */
 const LATE_HEADER_RE = /^(?:人员经费|公用经费|基本支出|项目支出)$/;
 
@@ -531,7 +534,11 @@ function buildRows(
       const first = names[0] && /合计|总计|小计|金额|决算数|预算数/.test(names[0]) ? names[0] : null;
       cols = values.map((_, i) => (i === 0 ? first : null));
     }
-    values.forEach((v, i) => cells.push(toCell(v, cols[i] ?? null)));
+    // A figure is never under a code or name column ("经济分类科目编码"): such a name is a misreading.
+    values.forEach((v, i) => {
+      const col = cols[i] ?? null;
+      cells.push(toCell(v, col && TEXT_COLUMN_RE.test(col) ? null : col));
+    });
     const { label: labelTokens, apart } = procurementColumns(title, e.label, names);
     cells.unshift(...apart);
     // Figures printed before their label (one cell per line): the span runs from the first printed cell.
