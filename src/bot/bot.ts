@@ -512,7 +512,7 @@ export function createBot(options: CreateBotOptions): BudgetBot {
   return {
     bot,
     async accept(updates) {
-      if (halted) return 0;
+      if (halted) throw new Stopped("the bot is stopping: updates not recorded");
       const fresh = await journal.receive(
         updates.map((raw) => ({
           updateId: (raw as { update_id: number }).update_id,

@@ -118,7 +118,14 @@ export async function startPolling(app: BudgetBot, options: PollingOptions = {})
       conflictSince = undefined;
       if (updates.length === 0) continue;
       // Durable before the next getUpdates (with the higher offset) tells Telegram they arrived.
-      await app.accept(updates);
+      try {
+        await app.accept(updates);
+      } catch (err) {
+        if (abort.signal.aborted) break;
+        log.error({ err }, "could not record updates in the journal: not confirming them");
+        await sleep(1_000, abort.signal);
+        continue;
+      }
       offset = updates[updates.length - 1]!.update_id + 1;
     }
   })();

@@ -46,6 +46,8 @@ export interface TgMessage {
   text?: string;
   entities?: TgEntity[];
   sticker?: Record<string, unknown>;
+  document?: { file_id: string; file_unique_id: string; file_name?: string; mime_type?: string; file_size?: number };
+  caption?: string;
   reply_to_message?: TgMessage;
   reply_markup?: { inline_keyboard: TgButton[][] };
   edit_date?: number;
@@ -315,6 +317,10 @@ export class TelegramServer {
     Array<{ arrived: (call: ApiCall) => void; released: Promise<void> }>
   >();
   private listeners: Array<() => void> = [];
+  /** Files users sent, by file_id (served by getFile and /file/bot<token>/<path>). */
+  private readonly files = new Map<string, { path: string; bytes: Buffer }>();
+  /** Methods answered 429 until a time (a storm), with the retry_after Telegram gives. */
+  private readonly storms = new Map<string, { until: number; retryAfter: number }>();
   private seq = 0;
   private deliveringWebhook = false;
   private closed = false;
@@ -382,6 +388,27 @@ export class TelegramServer {
     this.chatState(chat);
   }
 
+  /** A file sent as a document (what an administrator's upload looks like). */
+  sendDocument(
+    chat: TgChat,
+    from: TgUser,
+    file: { name: string; bytes: Buffer | string; mime?: string; announcedSize?: number },
+  ): { updateId: number; message: TgMessage; fileId: string } {
+    const bytes = Buffer.isBuffer(file.bytes) ? file.bytes : Buffer.from(file.bytes);
+    const fileId = `DOC${randomBytes(8).toString("hex")}`;
+    this.files.set(fileId, { path: `documents/file_${this.files.size}${file.name.replace(/^.*(\.[^.]*)$/, "$1")}`, bytes });
+    const sent = this.userMessage(chat, from, {
+      document: {
+        file_id: fileId,
+        file_unique_id: fileId.slice(3, 11),
+        file_name: file.name,
+        ...(file.mime ? { mime_type: file.mime } : {}),
+        file_size: file.announcedSize ?? bytes.length,
+      },
+    });
+    return { ...sent, fileId };
+  }
+
   /** A sticker (a message without text). */
   sendSticker(chat: TgChat, from: TgUser): { updateId: number; message: TgMessage } {
     return this.userMessage(chat, from, {
@@ -444,6 +471,19 @@ export class TelegramServer {
     const queue = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i++) queue.push(result);
     this.failures.set(method, queue);
+  }
+
+  /**
+   * A 429 storm: every call to `method` is refused with `retryAfter` seconds until `ms` from now
+   * (Telegram's flood control tells a bot to wait longer than the storm may last).
+   */
+  storm(method: string, ms: number, retryAfter: number): void {
+    this.storms.set(method, { until: Date.now() + ms, retryAfter });
+  }
+
+  /** Ends a storm now. */
+  calm(method: string): void {
+    this.storms.delete(method);
   }
 
   /** The next call to `method` is held until `release()`; `arrived` resolves when it comes in. */
@@ -581,6 +621,12 @@ export class TelegramServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (fileMatch && req.method === "GET") {
+      const file = [...this.files.values()].find((f) => f.path === decodeURIComponent(fileMatch[2]!));
+      if (fileMatch[1] !== this.token || !file) return void res.writeHead(404).end();
+      return void res.writeHead(200, { "Content-Length": file.bytes.length }).end(file.bytes);
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     const send = (status: number, body: ApiResult) => {
       if (res.writableEnded || res.destroyed) return;
@@ -600,7 +646,17 @@ export class TelegramServer {
     };
     // Taken on arrival, so a test can hold "the next call" without racing the body read.
     const hold = this.holds.get(method)?.shift();
-    const failure = this.failures.get(method)?.shift();
+    const storm = this.storms.get(method);
+    const failure =
+      this.failures.get(method)?.shift() ??
+      (storm && Date.now() < storm.until
+        ? {
+            ok: false,
+            error_code: 429,
+            description: `Too Many Requests: retry after ${storm.retryAfter}`,
+            parameters: { retry_after: storm.retryAfter },
+          }
+        : undefined);
 
     // A client that gives up (e.g. an aborted long poll) gets nothing, and a request it
     // abandoned before Telegram processed it has no effect (its offset confirms nothing).
@@ -687,6 +743,12 @@ export class TelegramServer {
         return this.editMessageText(p);
       case "answerCallbackQuery":
         return this.answerCallbackQuery(p);
+      case "getFile": {
+        const id = typeof p.file_id === "string" ? p.file_id : "";
+        const file = this.files.get(id);
+        if (!file) throw badRequest("invalid file_id");
+        return { file_id: id, file_unique_id: id.slice(3, 11), file_size: file.bytes.length, file_path: file.path };
+      }
       case "sendChatAction":
         this.knownChat(p.chat_id);
         return true;
