@@ -23,6 +23,11 @@ export interface Target {
   container: string | null;
   /** Budget (预算) or final-account (决算) figures asked explicitly. */
   stage: "预算" | "决算" | null;
+  /**
+   * Things the item names that must each be found ("一般公共服务支出的人员经费": the row and the
+   * column), each as its ways of being printed. A figure holding only one of them is another item.
+   */
+  required?: string[][];
 }
 
 export interface Candidate {
@@ -294,6 +299,15 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
     });
     if (wanted.length) recall = Math.max(recall, 1);
     if (recall < MIN_RECALL) continue;
+    if (t.required) {
+      // Anywhere around the figure counts (a 政府采购 section, the sentence's subject, the table).
+      const around = [
+        ...fields.fields,
+        { text: f.context, weight: 1 },
+        { text: f.table ?? "", weight: 1 },
+      ].map((x) => ({ text: x.text, weight: 1 }));
+      if (t.required.some((alts) => !alts.some((a) => recallOf(a, around) >= MIN_RECALL))) continue;
+    }
     if (precision < MIN_PRECISION && !wanted.length) continue;
     if (f.value === "" && f.source === "table" && recall < 0.95) continue;
     let score = 10 * recall + 4 * precision + ms;

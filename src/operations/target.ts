@@ -65,14 +65,22 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
   let item = words;
   if (container) {
     const k = labelKey(item);
-    const at = k.indexOf(container);
-    if (at >= 0) item = k.slice(at + container.length);
+    // The question may keep the container's words without its 表 ("财务收支总表里" → "财务收支总").
+    const written = [container, container.replace(/表$/, "")].find((c) => c.length >= 2 && k.includes(c));
+    if (written) item = k.slice(k.indexOf(written) + written.length);
     if (!namesSomething(item)) {
       item = words;
       container = null;
     }
   }
+  // Two or more things named in the item ("一般公共服务支出的人员经费"): each must be found.
+  const named = q.metrics.filter((m) => m.answer === "figure" && labelKey(item).includes(labelKey(m.text)));
+  const required =
+    named.length >= 2
+      ? named.map((m) => [...new Set([labelKey(m.text), ...m.terms.map(labelKey)])])
+      : undefined;
   return {
+    required,
     names: namesFor(item, q.metrics),
     codes: q.codes,
     measure,

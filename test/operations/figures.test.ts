@@ -26,6 +26,12 @@ const DOC = [
   "截至2024年8月31日，本局共有车辆3辆，其中：机要通信用车0辆、应急保障用车0辆、执法执勤用车3辆、其他用车0辆；",
   "四、基本支出",
   "基本工资 5,873,551 元。",
+  "",
+  "2025年财务收支预算总表",
+  "单位：元",
+  "  项目                 合计            人员经费         公用经费",
+  "一、一般公共服务支出     82,096,797.42",
+  "二、公共安全支出         1,000.00        800.00           200.00",
 ].join("\n");
 
 let engine: Engine;
@@ -44,6 +50,16 @@ function answer(question: string) {
 }
 
 describe("which printed figure answers", () => {
+  it("each thing a question names must be found: a row's total is not its 人员经费", () => {
+    const { r } = answer("某县司法局2025年财务收支总表里一般公共服务支出的人员经费是多少元");
+    expect(
+      r.answers.map((x) => x.value),
+      r.reply,
+    ).not.toContain("82,096,797.42");
+    const { a } = answer("某县司法局2025年财务收支总表里公共安全支出的人员经费是多少元");
+    expect(a?.value).toBe("800.00");
+  });
+
   it("a joined label (购置及运行费) is not one of its parts", () => {
     const { r, a } = answer("某县司法局2025年公务用车购置费预算多少");
     expect(a?.value, r.reply).toBe("50");
