@@ -11,7 +11,14 @@ import { docIdOf, type DocReport } from "../ingest/index.js";
 import type { Journal, JournalUpdate, OutboxMethod, QuestionOutcome } from "../journal/index.js";
 import { AccessPolicy } from "./access.js";
 import { ButtonStore } from "./buttons.js";
-import { renderAnswer, renderDocs, renderIntakeReport, renderPassage, renderReloadReport, renderStats } from "./format.js";
+import {
+  renderAnswer,
+  renderDocs,
+  renderIntakeReport,
+  renderPassage,
+  renderReloadReport,
+  renderStats,
+} from "./format.js";
 import { escapeHtml, htmlToPlainText, splitHtml } from "./html.js";
 import {
   checkContent,
@@ -280,7 +287,11 @@ export function createBot(options: CreateBotOptions): BudgetBot {
     return addressed.text ? answerQuestion(handling, message, addressed.text) : reply(text.EMPTY_QUESTION);
   }
 
-  async function answerQuestion(handling: Handling, message: IncomingMessage, question: string): Promise<void> {
+  async function answerQuestion(
+    handling: Handling,
+    message: IncomingMessage,
+    question: string,
+  ): Promise<void> {
     const chatId = message.chat.id;
     const replyTo = message.chat.type === "private" ? undefined : message.message_id;
     if (question.length > text.MAX_QUESTION_LENGTH) {
@@ -532,10 +543,7 @@ export function createBot(options: CreateBotOptions): BudgetBot {
       const unanswered = await journal.unanswered();
       for (const u of unanswered) schedule(u);
       if (unsent.length || unanswered.length)
-        log.info(
-          { unanswered: unanswered.length, unsent: unsent.length },
-          "resuming from the journal",
-        );
+        log.info({ unanswered: unanswered.length, unsent: unsent.length }, "resuming from the journal");
       await journal.prune(now());
     },
     isIdle,
@@ -555,7 +563,8 @@ export function createBot(options: CreateBotOptions): BudgetBot {
       if (inHand > 0) log.warn({ inHand }, "stop deadline reached: unfinished updates stay in the journal");
       await outbox.stop(deadline);
       halted = true; // a handler still running records nothing more
-      if (outbox.size > 0) log.info({ unsent: outbox.size }, "unsent replies stay in the outbox for the next start");
+      if (outbox.size > 0)
+        log.info({ unsent: outbox.size }, "unsent replies stay in the outbox for the next start");
     },
     halt() {
       halted = true;

@@ -138,7 +138,9 @@ export function renderIntakeReport(d: DocReport, report: IngestReport, seconds: 
         ? `，校验 ${t.checks.run} 项，<b>${t.checks.failed} 项不符</b>`
         : `，校验 ${t.checks.run} 项通过`
       : "";
-    lines.push(`• ${esc(t.title || "（无标题）")}：${t.rows} 行 × ${t.columns} 列${t.unit ? `，${esc(t.unit)}` : ""}${checks}`);
+    lines.push(
+      `• ${esc(t.title || "（无标题）")}：${t.rows} 行 × ${t.columns} 列${t.unit ? `，${esc(t.unit)}` : ""}${checks}`,
+    );
   }
   if (present.length > 30) lines.push(`…另有 ${present.length - 30} 张表`);
   if (d.warnings.length) {

@@ -145,7 +145,10 @@ export class OutboxSender {
       while (queue.length > 0 && !this.halted) {
         const message = queue[0]!;
         if (now() - message.createdAt > this.maxAgeMs) {
-          log.error({ chatKey, id: message.id, attempts: message.attempts }, "reply older than 24 h: given up");
+          log.error(
+            { chatKey, id: message.id, attempts: message.attempts },
+            "reply older than 24 h: given up",
+          );
           await journal.dropped(message.id, "expired", now());
           queue.shift();
           continue;
@@ -177,7 +180,8 @@ export class OutboxSender {
         }
       }
     } catch (err) {
-      if (!(err instanceof Halted) && !this.halted) log.error({ err, chatKey }, "outbox failed for this chat");
+      if (!(err instanceof Halted) && !this.halted)
+        log.error({ err, chatKey }, "outbox failed for this chat");
     } finally {
       if (queue.length === 0) this.queues.delete(chatKey);
     }
@@ -203,7 +207,10 @@ export class OutboxSender {
         const reason = `${err.error_code}: ${err.description}`;
         if (err.error_code === 429) {
           const retryAfter = Math.max(1, err.parameters.retry_after ?? 1);
-          log.warn({ chatKey: message.chatKey, retryAfter }, "Telegram asked to wait: the reply stays queued");
+          log.warn(
+            { chatKey: message.chatKey, retryAfter },
+            "Telegram asked to wait: the reply stays queued",
+          );
           return { retryAt: now() + retryAfter * 1000, reason };
         }
         if (err.error_code >= 500) return { retryAt: backoff, reason };

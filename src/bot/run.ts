@@ -102,7 +102,9 @@ export async function startPolling(app: BudgetBot, options: PollingOptions = {})
             );
           conflictSince ??= Date.now();
           if (Date.now() - conflictSince > 60_000)
-            throw new ConflictError("another instance has been polling with this token for a minute: stopping");
+            throw new ConflictError(
+              "another instance has been polling with this token for a minute: stopping",
+            );
           log.warn("another instance polled with this token (409): the newer one stops; polling again");
           await sleep(1_000, abort.signal);
           continue;

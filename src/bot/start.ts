@@ -18,7 +18,8 @@ export interface StartBotOptions {
 }
 
 /** Where the journal is kept: JOURNAL_FILE, else journal.sqlite in the index folder. */
-export const journalPath = (config: AppConfig) => config.JOURNAL_FILE ?? join(config.INDEX_DIR, "journal.sqlite");
+export const journalPath = (config: AppConfig) =>
+  config.JOURNAL_FILE ?? join(config.INDEX_DIR, "journal.sqlite");
 
 /**
  * Starts the Telegram bot with `engine` (already opened by the caller): webhook mode when

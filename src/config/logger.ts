@@ -12,9 +12,6 @@ const startLevel = (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LE
   : "info";
 
 /** Structured logs go to stderr (fd 2): stdout of CLI commands is reserved for their output. */
-export const logger = pino(
-  { level: startLevel, base: undefined },
-  pino.destination({ dest: 2, sync: true }),
-);
+export const logger = pino({ level: startLevel, base: undefined }, pino.destination({ dest: 2, sync: true }));
 
 export type Logger = typeof logger;

@@ -291,7 +291,9 @@ export class SqliteJournal implements Journal {
 
   async prune(now: number): Promise<void> {
     this.db.transaction(() => {
-      this.db.prepare("DELETE FROM updates WHERE state = 'sent' AND received_at < ?").run(now - KEEP_UPDATES_MS);
+      this.db
+        .prepare("DELETE FROM updates WHERE state = 'sent' AND received_at < ?")
+        .run(now - KEEP_UPDATES_MS);
       this.db.prepare("DELETE FROM outbox WHERE state != 'pending' AND done_at < ?").run(now - DAY_MS);
       this.db.prepare("DELETE FROM questions WHERE at < ?").run(now - KEEP_QUESTIONS_MS);
       this.db.prepare("DELETE FROM buttons WHERE expires_at <= ?").run(now);

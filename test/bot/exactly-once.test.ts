@@ -137,7 +137,9 @@ describe("a 429 storm", () => {
     await server.waitUntil(
       () =>
         new Set(
-          server.calls.filter((c) => c.method === "sendMessage" && c.response?.error_code === 429).map((c) => c.params.chat_id),
+          server.calls
+            .filter((c) => c.method === "sendMessage" && c.response?.error_code === 429)
+            .map((c) => c.params.chat_id),
         ).size === 5
           ? true
           : undefined,
@@ -178,7 +180,13 @@ describe("a 429 storm", () => {
     cleanups.push(dispose);
     const engine = scriptedEngine(() => answered([item()]));
     const bob = user(8100);
-    const first = await startBotHarness({ server, journal, getEngine: () => engine, allowed: [bob.id], stopTimeoutMs: 1_500 });
+    const first = await startBotHarness({
+      server,
+      journal,
+      getEngine: () => engine,
+      allowed: [bob.id],
+      stopTimeoutMs: 1_500,
+    });
     const hung = server.holdNext("sendMessage");
     server.sendText(privateChat(bob), bob, "基本支出多少");
     await hung.arrived;
@@ -212,7 +220,11 @@ describe("a bot that dies with updates in hand (halted) and a new bot on the sam
         server.sendText(privateChat(u), u, `c${c}-q${q}`);
         asked.set(u.id, [...(asked.get(u.id) ?? []), `c${c}-q${q}`]);
       }
-    await server.waitUntil(() => (server.sentMessages().length >= 40 ? true : undefined), 10_000, "40 replies");
+    await server.waitUntil(
+      () => (server.sentMessages().length >= 40 ? true : undefined),
+      10_000,
+      "40 replies",
+    );
     first.app.halt(); // as if the process died: nothing more handled, sent or recorded
     await first.running.stop();
 
@@ -263,7 +275,7 @@ describe("webhook mode", () => {
     const url = `http://127.0.0.1:${port}/hook`;
     const running = await startWebhook(app, { url, secret: "hook_secret", port, host: "127.0.0.1", logger });
     cleanups.push(() => running.stop());
-    const post = (body: string | Buffer) =>
+    const post = (body: string) =>
       fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "hook_secret" },

@@ -257,7 +257,9 @@ describe("concurrency", () => {
     await sleep(100);
     // …bob's second question is answered (queued in the outbox) but not sent past the first.
     expect(engine.asked.map((a) => a.question)).toContain("问题二");
-    expect(server.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === bob.id)).toHaveLength(1);
+    expect(
+      server.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === bob.id),
+    ).toHaveLength(1);
 
     slow.release();
     const answers = await server.waitForMessages(bob.id, 2);

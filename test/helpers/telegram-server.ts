@@ -46,7 +46,13 @@ export interface TgMessage {
   text?: string;
   entities?: TgEntity[];
   sticker?: Record<string, unknown>;
-  document?: { file_id: string; file_unique_id: string; file_name?: string; mime_type?: string; file_size?: number };
+  document?: {
+    file_id: string;
+    file_unique_id: string;
+    file_name?: string;
+    mime_type?: string;
+    file_size?: number;
+  };
   caption?: string;
   reply_to_message?: TgMessage;
   reply_markup?: { inline_keyboard: TgButton[][] };
@@ -396,7 +402,10 @@ export class TelegramServer {
   ): { updateId: number; message: TgMessage; fileId: string } {
     const bytes = Buffer.isBuffer(file.bytes) ? file.bytes : Buffer.from(file.bytes);
     const fileId = `DOC${randomBytes(8).toString("hex")}`;
-    this.files.set(fileId, { path: `documents/file_${this.files.size}${file.name.replace(/^.*(\.[^.]*)$/, "$1")}`, bytes });
+    this.files.set(fileId, {
+      path: `documents/file_${this.files.size}${file.name.replace(/^.*(\.[^.]*)$/, "$1")}`,
+      bytes,
+    });
     const sent = this.userMessage(chat, from, {
       document: {
         file_id: fileId,
@@ -747,7 +756,12 @@ export class TelegramServer {
         const id = typeof p.file_id === "string" ? p.file_id : "";
         const file = this.files.get(id);
         if (!file) throw badRequest("invalid file_id");
-        return { file_id: id, file_unique_id: id.slice(3, 11), file_size: file.bytes.length, file_path: file.path };
+        return {
+          file_id: id,
+          file_unique_id: id.slice(3, 11),
+          file_size: file.bytes.length,
+          file_path: file.path,
+        };
       }
       case "sendChatAction":
         this.knownChat(p.chat_id);

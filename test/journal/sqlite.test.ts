@@ -21,7 +21,11 @@ function openAt(path: string): SqliteJournal {
   open.push(j);
   return j;
 }
-const update = (updateId: number, chatKey: string | null = "1") => ({ updateId, chatKey, raw: { update_id: updateId } });
+const update = (updateId: number, chatKey: string | null = "1") => ({
+  updateId,
+  chatKey,
+  raw: { update_id: updateId },
+});
 const DAY = 24 * 60 * 60 * 1000;
 
 describe("the SQLite journal", () => {
@@ -40,7 +44,13 @@ describe("the SQLite journal", () => {
   it("moves an update received → answered → sent as its replies go out; a reply is queued once per position", async () => {
     const j = openAt(journalFile());
     await j.receive([update(10)], 0);
-    const entry = { updateId: 10, seq: 0, chatKey: "1", method: "sendMessage" as const, payload: { text: "a" } };
+    const entry = {
+      updateId: 10,
+      seq: 0,
+      chatKey: "1",
+      method: "sendMessage" as const,
+      payload: { text: "a" },
+    };
     const first = await j.enqueue(entry, 5);
     expect(first).toMatchObject({ updateId: 10, seq: 0, attempts: 0, notBefore: 5, payload: { text: "a" } });
     expect(await j.enqueue(entry, 6)).toBeNull(); // handled again after a crash: not queued twice
@@ -73,7 +83,12 @@ describe("the SQLite journal", () => {
   it("counts questions per day and lists the most frequent unanswered ones", async () => {
     const j = openAt(journalFile());
     const now = new Date(2026, 10, 20, 12).getTime();
-    const ask = async (id: number, question: string, status: "answered" | "not_found" | "ambiguous", at: number) => {
+    const ask = async (
+      id: number,
+      question: string,
+      status: "answered" | "not_found" | "ambiguous",
+      at: number,
+    ) => {
       await j.receive([update(id)], at);
       await j.answered(id, { question, status, chatId: 1, userId: 2 }, at);
     };
