@@ -106,8 +106,8 @@ function loaderArgs(file: URL): string[] {
   return out;
 }
 
-const buildWorkerUrl = () =>
-  new URL(`../engine/build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+const uploadWorkerUrl = () =>
+  new URL(`./upload-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
 export class Library {
   private current!: { engine: Engine; report: IngestReport; files: Map<string, string> };
@@ -115,6 +115,7 @@ export class Library {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly models = new Map<string, DocModel>();
   private pool: Piscina | null = null;
+  private closed = false;
 
   private constructor(readonly options: LibraryOptions) {
     this.store = new IndexStore(options.indexDir, options.docsDir);
@@ -338,12 +339,12 @@ export class Library {
    * meanwhile. The worker is kept for the next upload: its first document pays for loading pdf.js
    * and jieba (seconds), later ones do not; it exits after 10 idle minutes.
    */
-  private async buildInWorker(path: string): Promise<BuildResult> {
+  private uploadPool(): Piscina {
     if (!this.pool) {
       const intents = loadIntents(this.options.intentsDir);
       const lexicon = loadLexicon(this.options.intentsDir);
       const userWords = [...intents.flatMap((i) => [...i.triggers, ...i.terms]), ...jiebaUserWords(lexicon)];
-      const file = buildWorkerUrl();
+      const file = uploadWorkerUrl();
       this.pool = new Piscina({
         filename: file.href,
         minThreads: 0,
@@ -353,11 +354,26 @@ export class Library {
         workerData: { indexDir: this.options.indexDir, docsDir: this.options.docsDir, userWords },
       });
     }
-    return (await this.pool.run(path)) as BuildResult;
+    return this.pool;
+  }
+
+  /** Starts the upload worker and loads pdf.js and jieba in it, so the first upload does not wait. */
+  async warmUploads(): Promise<void> {
+    try {
+      await this.uploadPool().run(null, { name: "warm" });
+    } catch (err) {
+      if (!this.closed)
+        logger.warn({ err: (err as Error).message }, "upload worker could not start ahead of time");
+    }
+  }
+
+  private async buildInWorker(path: string): Promise<BuildResult> {
+    return (await this.uploadPool().run(path)) as BuildResult;
   }
 
   /** Stops the upload worker, if one runs. */
   async close(): Promise<void> {
+    this.closed = true;
     const pool = this.pool;
     this.pool = null;
     await pool?.destroy();

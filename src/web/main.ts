@@ -15,6 +15,7 @@ async function main() {
     intentsDir: config.INTENTS_DIR,
   });
   void library.engine.warmUp();
+  if (config.ADMIN_TOKEN) void library.warmUploads();
   const app = await buildServer({ library, settings: config });
   const address = await app.listen({ host: config.WEB_HOST, port: config.WEB_PORT });
   logger.info({ address, documents: library.documents().documents.length }, "help desk listening");

@@ -35,6 +35,8 @@ export async function startServer(
   settings: Partial<WebSettings> = {},
 ): Promise<Running> {
   const library = await Library.open({ docsDir, indexDir, intentsDir: "intents" });
+  // As `npm run web` does with ADMIN_TOKEN set: the upload worker starts in the background.
+  if (settings.ADMIN_TOKEN !== undefined || !("ADMIN_TOKEN" in settings)) void library.warmUploads();
   const app = await buildServer({
     library,
     // Request lines only when asked for (WEB_TEST_LOG=info): warnings and errors always.

@@ -1,0 +1,118 @@
+/* global document, window */
+// "在原文中查看" for PDFs: the original page drawn by pdf.js (served by this server from the
+// installed pdfjs-dist, nothing from a CDN) with the figure's line or table row highlighted.
+import * as pdfjs from "/vendor/pdfjs/build/pdf.min.mjs";
+
+pdfjs.GlobalWorkerOptions.workerSrc = "/vendor/pdfjs/build/pdf.worker.min.mjs";
+
+const compact = (s) => s.replace(/\s+/g, "");
+
+/**
+ * Indexes of the text items that print `lines` (the lines of the quote as the reader laid them
+ * out): each line is looked for, whitespace aside, in the page's items joined in drawing order.
+ * When a line is not found that way (a table drawn column by column), the items printing the
+ * figure and every item on the same baseline (the row) are taken.
+ */
+export function itemsToMark(items, lines, value) {
+  const starts = [];
+  let joined = "";
+  items.forEach((it, i) => {
+    starts[i] = joined.length;
+    joined += compact(it.str);
+  });
+  const itemAt = (pos) => {
+    let lo = 0;
+    let hi = items.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const marked = new Set();
+  const valueAt = value ? joined.indexOf(compact(value)) : -1;
+  for (const line of lines.map(compact).filter((l) => l.length >= 2)) {
+    // The occurrence nearest the figure, so a line printed twice on the page is not taken elsewhere.
+    let best = -1;
+    for (let at = joined.indexOf(line); at >= 0; at = joined.indexOf(line, at + 1))
+      if (best < 0 || (valueAt >= 0 && Math.abs(at - valueAt) < Math.abs(best - valueAt))) best = at;
+    if (best < 0) continue;
+    for (let i = itemAt(best); i < items.length && starts[i] < best + line.length; i++) marked.add(i);
+  }
+  if (marked.size || !value) return [...marked];
+  // A row: the items printing the figure, and every item on the same baseline.
+  const v = compact(value);
+  items.forEach((it, i) => {
+    if (compact(it.str) !== v) return;
+    const y = it.transform[5];
+    const h = it.height || Math.hypot(it.transform[2], it.transform[3]) || 10;
+    items.forEach((o, j) => {
+      if (Math.abs(o.transform[5] - y) < h * 0.5 && o.str.trim()) marked.add(j);
+    });
+  });
+  return [...marked];
+}
+
+/** Draws page `page` of the PDF at `url` into `container` and highlights the quote; true when found. */
+export async function showPdfPage(container, { url, page, lines, value }) {
+  const task = pdfjs.getDocument({
+    url,
+    cMapUrl: "/vendor/pdfjs/cmaps/",
+    cMapPacked: true,
+    standardFontDataUrl: "/vendor/pdfjs/standard_fonts/",
+    isEvalSupported: false,
+  });
+  const pdf = await task.promise;
+  const p = await pdf.getPage(page);
+  const base = p.getViewport({ scale: 1 });
+  const width = Math.min(container.clientWidth || 800, 1000);
+  const viewport = p.getViewport({ scale: width / base.width });
+  const ratio = window.devicePixelRatio || 1;
+
+  const wrap = document.createElement("div");
+  wrap.className = "pdf-page";
+  wrap.style.width = `${viewport.width}px`;
+  wrap.style.height = `${viewport.height}px`;
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.floor(viewport.width * ratio);
+  canvas.height = Math.floor(viewport.height * ratio);
+  canvas.style.width = `${viewport.width}px`;
+  canvas.style.height = `${viewport.height}px`;
+  wrap.append(canvas);
+  container.replaceChildren(wrap);
+
+  await p.render({
+    canvas,
+    viewport,
+    transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
+  }).promise;
+  const content = await p.getTextContent();
+  const items = content.items.filter((it) => typeof it.str === "string");
+  const marks = itemsToMark(items, lines, value);
+  let first = null;
+  for (const i of marks) {
+    const it = items[i];
+    const h = it.height || Math.hypot(it.transform[2], it.transform[3]) || 10;
+    const x = it.transform[4];
+    const y = it.transform[5];
+    const [x1, y1, x2, y2] = viewport.convertToViewportRectangle([
+      x,
+      y - h * 0.25,
+      x + it.width,
+      y + h * 0.95,
+    ]);
+    const box = document.createElement("div");
+    box.className = "hl";
+    box.style.left = `${Math.min(x1, x2) - 2}px`;
+    box.style.top = `${Math.min(y1, y2) - 1}px`;
+    box.style.width = `${Math.abs(x2 - x1) + 4}px`;
+    box.style.height = `${Math.abs(y2 - y1) + 2}px`;
+    wrap.append(box);
+    first ??= box;
+  }
+  wrap.dataset.highlights = String(marks.length);
+  if (first) first.scrollIntoView({ block: "center" });
+  await pdf.destroy();
+  return marks.length > 0;
+}
