@@ -62,12 +62,12 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
   let page: Page;
   const problems: string[] = [];
   let step = 0;
-  const shot = async (name: string, p: Page = page) => {
+  /** A screenshot of the newest answer card, or of the whole page. */
+  const shot = async (name: string, p: Page = page, what: "card" | "page" = "page") => {
     step++;
-    await p.screenshot({
-      path: join(ARTIFACTS, `${String(step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
+    const path = join(ARTIFACTS, `${String(step).padStart(2, "0")}-${name}.png`);
+    if (what === "card") await p.locator("article.card").first().screenshot({ path });
+    else await p.screenshot({ path, fullPage: true });
   };
 
   /** Types a question, sends it and waits for its card; returns the card's locator. */
@@ -126,7 +126,7 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     await expect(card.locator(".meta").first().textContent()).resolves.toBe(
       "曾都区科学技术和经济信息化局 · 2022年 · 部门决算",
     );
-    await shot("answer");
+    await shot("answer", page, "card");
   });
 
   it("answers a follow-up in the same session with the previous answer's context", async () => {
@@ -137,7 +137,7 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     await expect(card.locator(".answer-item").count()).resolves.toBe(1);
     await expect(card.locator(".figure .value").textContent()).resolves.toBe("9.39");
     await expect(card.locator("mark.figure-mark").textContent()).resolves.toBe("9.39");
-    await shot("follow-up");
+    await shot("follow-up", page, "card");
     await page.click("#new-topic");
     await expect(page.locator("#followup").isHidden()).resolves.toBe(true);
   });
@@ -147,7 +147,7 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     const card = await ask(question);
     await expect(card.getAttribute("data-status")).resolves.toBe("ambiguous");
     expect(await card.locator("button.choice").count()).toBeGreaterThan(20);
-    await shot("ambiguous-choices");
+    await shot("ambiguous-choices", page, "card");
     const pick = card.locator("button.choice", { hasText: "焦作" });
     const doc = (await pick.getAttribute("data-doc"))!;
     const expected = server.library.engine.ask(question, { docs: [doc] }).answers[0]!;
@@ -159,7 +159,7 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     await expect(answer.locator(".formula").textContent()).resolves.toContain(expected.formula!);
     await expect(answer.locator(".inputs li").count()).resolves.toBe(2);
     await expect(answer.locator(".meta").textContent()).resolves.toContain("焦作");
-    await shot("ambiguous-picked");
+    await shot("ambiguous-picked", page, "card");
   });
 
   it("shows a ranking across units as a bar chart and a list", async () => {
@@ -168,7 +168,9 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     expect(bars).toBeGreaterThanOrEqual(20);
     await expect(card.locator("ol.many > li").count()).resolves.toBe(bars);
     await expect(card.locator(".chart .bar-value").first().textContent()).resolves.toBe("32.44 万元");
-    await shot("ranking-chart");
+    await shot("ranking-chart", page, "card");
+    await card.locator(".many-wrap > summary").click();
+    await expect(card.locator("ol.many > li").first().isVisible()).resolves.toBe(true);
   });
 
   it("opens a text document's passage in context with the quote highlighted", async () => {
@@ -230,7 +232,7 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     await expect(card.locator(".figure .value").textContent()).resolves.toBe("150,000.00");
     await expect(card.locator(".figure .unit").textContent()).resolves.toBe("元");
     await expect(card.locator(".where").textContent()).resolves.toContain("第 1 页");
-    await shot("upload-answer");
+    await shot("upload-answer", page, "card");
   });
 
   it("opens the original PDF page with the figure's line highlighted", async () => {

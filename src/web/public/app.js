@@ -220,11 +220,17 @@ function answerCard(question, r, ask) {
       card.append(el("p", { className: "summary", text: first }));
       const chart = chartOf(r.answers);
       if (chart) card.append(chart);
+      // With a chart the figures are seen at a glance: the quotes are one click away.
       card.append(
         el(
-          "ol",
-          { className: "many" },
-          r.answers.map((a) => el("li", {}, figureBlock(a, { compact: true }))),
+          "details",
+          { className: "many-wrap", open: !chart || r.answers.length <= 5 },
+          el("summary", { text: `逐项原文（${r.answers.length}）` }),
+          el(
+            "ol",
+            { className: "many" },
+            r.answers.map((a) => el("li", {}, figureBlock(a, { compact: true }))),
+          ),
         ),
       );
     } else {
