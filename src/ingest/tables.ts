@@ -488,6 +488,12 @@ function buildRows(
   aligned: ((values: Token[]) => Array<string | null> | null) | null = null,
 ): Row[] {
   const rows: Row[] = [];
+  // The figure columns of the rows whose figures fill the header's trailing columns.
+  const fullColumns = new Set<string>();
+  for (const e of entries) {
+    const n = e.values.length;
+    if (trailingFigureNames(names, n)) for (const c of names.slice(names.length - n)) fullColumns.add(c);
+  }
   for (const e of entries) {
     const all = [...e.code, ...e.label, ...e.values];
     if (!all.length) continue;
@@ -530,9 +536,15 @@ function buildRows(
       const byPlace = aligned?.(values);
       if (byPlace && [...byPlace].sort().join("|") === [...cols].sort().join("|")) cols = byPlace;
     } else {
-      // Header and figures do not line up: name only a first column that is clearly the amount.
-      const first = names[0] && /合计|总计|小计|金额|决算数|预算数/.test(names[0]) ? names[0] : null;
-      cols = values.map((_, i) => (i === 0 ? first : null));
+      // Fewer figures than columns (blank cells vanish from the text): their places on the line say
+      // which columns they are, when those are columns the full rows use.
+      const byPlace = aligned?.(values);
+      if (byPlace && byPlace.every((n) => n !== null && fullColumns.has(n))) cols = byPlace;
+      else {
+        // Header and figures do not line up: name only a first column that is clearly the amount.
+        const first = names[0] && /合计|总计|小计|金额|决算数|预算数/.test(names[0]) ? names[0] : null;
+        cols = values.map((_, i) => (i === 0 ? first : null));
+      }
     }
     // A figure is never under a code or name column ("经济分类科目编码"): such a name is a misreading.
     values.forEach((v, i) => {

@@ -76,11 +76,18 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
   // Two or more things named in the item ("一般公共服务支出的人员经费"): each must be found.
   const named = q.metrics.filter((m) => m.answer === "figure" && labelKey(item).includes(labelKey(m.text)));
   const required =
-    named.length >= 2
-      ? named.map((m) => [...new Set([labelKey(m.text), ...m.terms.map(labelKey)])])
-      : undefined;
+    named.length >= 2 ? named.map((m) => [...new Set([labelKey(m.text), ...m.terms.map(labelKey)])]) : [];
+  // "社会保障和就业支出里人员经费": a figure outside the container is another item.
+  if (container) {
+    const within = q.metrics.find((m) => labelKey(m.text) === container);
+    const bare = container.replace(/(预算|决算)?(表|里|中)?$/, "");
+    const alts = [...new Set([container, bare, ...(within?.terms.map(labelKey) ?? [])])].filter(
+      (c) => c.length >= 2 && namesSomething(c),
+    );
+    if (alts.length) required.push(alts);
+  }
   return {
-    required,
+    required: required.length ? required : undefined,
     names: namesFor(item, q.metrics),
     codes: q.codes,
     measure,

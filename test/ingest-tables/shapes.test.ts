@@ -40,10 +40,13 @@ describe("made-up tables", () => {
         "                                              合计                                       项目支出",
         "                                                             人员经费          公用经费",
         "一、财政拨款收入        86,959,408.34 一、公共安全支出      79,189,400.34     12,604,173   1,744,680   64,840,547",
-        "1、一般公共预算        86,959,408.34 二、社会保障和就业支出    2,925,857.00   2,925,857.00        0.00         0.00",
+        "1、一般公共预算        86,959,408.34 二、社会保障和就业支出    2,925,857.00   2,925,857.00        0.00",
         "   收入总计         86,959,408.34      支出总计     86,959,408.34    20,374,181    1,744,680   64,840,547",
       ].join("\n"),
     );
+    // A row with blank cells prints fewer figures: each still takes the column it sits under.
+    const social = find(m, (r) => r.label === "二、社会保障和就业支出")!;
+    expect(social.cells.map((c) => c.column)).toEqual(["合计", "人员经费", "公用经费"]);
     const total = find(m, (r) => r.label === "支出总计")!;
     const col = (name: string) => total.cells.find((c) => c.column === name)?.text;
     expect(col("合计")).toBe("86,959,408.34");

@@ -58,6 +58,12 @@ describe("which printed figure answers", () => {
     ).not.toContain("82,096,797.42");
     const { a } = answer("某县司法局2025年财务收支总表里公共安全支出的人员经费是多少元");
     expect(a?.value).toBe("800.00");
+    // "A里B": a figure outside the container A is another item.
+    const { r: r2 } = answer("某县司法局2025年住房保障支出里人员经费多少元");
+    expect(
+      r2.answers.map((x) => x.value),
+      r2.reply,
+    ).not.toContain("800.00");
   });
 
   it("a joined label (购置及运行费) is not one of its parts", () => {
