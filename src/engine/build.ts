@@ -18,7 +18,6 @@ import {
   type IngestOutcome,
 } from "../ingest/index.js";
 import { passagesOf, tokenizePassages } from "../search/fulltext.js";
-import { addUserWords } from "../search/tokenizer.js";
 import type { CatalogEntry, IndexStore } from "../store/index-store.js";
 
 export type BuildResult =
@@ -38,6 +37,39 @@ export function domainWords(model: DocModel): string[] {
   return [...new Set([model.meta.unit ?? "", ...model.meta.aliases, ...subjects].filter(Boolean))];
 }
 
+/**
+ * A document's aliases (from its text or its sidecar) checked against the collection: each must be
+ * 2–30 characters, not a metric word ("三公经费") and not another unit's name. The ones refused
+ * are dropped with a warning in the document's report; the entry itself is not changed.
+ */
+export function vetAliases(
+  entry: CatalogEntry,
+  unitNames: ReadonlyMap<string, string>,
+  metricWords: ReadonlySet<string>,
+): CatalogEntry {
+  const warnings: string[] = [];
+  const aliases = entry.meta.aliases.filter((alias) => {
+    const a = alias.trim();
+    const owner = unitNames.get(a);
+    const reason =
+      a.length < 2 || a.length > 30
+        ? "an alias must be 2 to 30 characters"
+        : metricWords.has(a)
+          ? "it is a metric word"
+          : owner !== undefined && a !== entry.meta.unit
+            ? `it is the name of another unit (${owner})`
+            : null;
+    if (reason) warnings.push(`alias "${alias}" ignored: ${reason}`);
+    return reason === null;
+  });
+  if (warnings.length === 0) return entry;
+  return {
+    ...entry,
+    meta: { ...entry.meta, aliases },
+    report: { ...entry.report, aliases, warnings: [...entry.report.warnings, ...warnings] },
+  };
+}
+
 /** The catalog entry of a model whose files have these sizes. */
 export function catalogEntry(
   model: DocModel,
@@ -53,8 +85,7 @@ function buildFrom(outcome: IngestOutcome, path: string, store: IndexStore): Bui
   if (!outcome.ok) return { ok: false, file: basename(path), reason: outcome.reason };
   const model = outcome.model;
   const words = domainWords(model);
-  addUserWords(words);
-  const tokens = tokenizePassages(passagesOf(model));
+  const tokens = tokenizePassages(passagesOf(model), words);
   try {
     return {
       ok: true,

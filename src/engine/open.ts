@@ -7,14 +7,14 @@ import { MODEL_VERSION, docIdOf, fileHash, labelKey, listFolder, type DocModel }
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
-import { addUserWords, warmTokenizer } from "../search/tokenizer.js";
+import { addCollectionWords, addUserWords, warmTokenizer } from "../search/tokenizer.js";
 import type { LoadedDoc } from "../answer/answer.js";
 import { passageAround } from "../operations/passage.js";
 import { createAnswerer } from "../answer/ask.js";
 import { createLanguage } from "../answer/language.js";
 import { jiebaUserWords, loadLexicon } from "../lexicon/index.js";
 import { IndexStore, type CatalogEntry } from "../store/index-store.js";
-import { buildDocumentSync, buildDocuments, catalogEntry, type BuildResult } from "./build.js";
+import { buildDocumentSync, buildDocuments, catalogEntry, vetAliases, type BuildResult } from "./build.js";
 import type { Engine, IngestReport, OpenOptions } from "./index.js";
 
 /** A model standing in for a document that became unreadable after start: it answers "not disclosed". */
@@ -130,7 +130,7 @@ function loadedDoc(
       tokens ??= catalog.store.loadTokens(m, passages.length);
       if (!tokens) {
         logger.warn({ doc: entry.id }, "search tokens missing or corrupt: segmenting the document again");
-        tokens = tokenizePassages(passages);
+        tokens = tokenizePassages(passages, entry.words);
         try {
           const bytes = catalog.store.saveTokens(m, tokens);
           const now = catalog.entries.get(entry.id) ?? entry;
@@ -233,6 +233,14 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     userWords: intentWords,
   };
   const docs: EngineDoc[] = [];
+  // Aliases are checked against every unit's name and the metric words (see vetAliases).
+  const unitNames = new Map<string, string>();
+  for (const path of paths) {
+    const r = built.get(path);
+    const e = r ? (r.ok ? r.entry : undefined) : current.get(path);
+    if (e?.meta.unit) unitNames.set(e.meta.unit, e.id);
+  }
+  const metricWords = new Set(intents.flatMap((i) => [i.name, ...i.triggers, ...i.terms]));
   for (const path of paths) {
     const result = built.get(path);
     if (result && !result.ok) {
@@ -240,12 +248,13 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
       logger.warn({ file: basename(path), reason: result.reason }, "document skipped");
       continue;
     }
-    const entry = result?.ok ? result.entry : current.get(path);
-    if (!entry) continue;
-    if (!result || result.saved) entries.set(entry.id, entry);
+    const stored = result?.ok ? result.entry : current.get(path);
+    if (!stored) continue;
+    if (!result || result.saved) entries.set(stored.id, stored);
+    const entry = vetAliases(stored, unitNames, metricWords);
     if (result) changed = true;
     // Unit names and 科目 names stay whole in jieba's segmentation of questions.
-    addUserWords(entry.words);
+    addCollectionWords(entry.words);
     docs.push(loadedDoc(path, entry, catalog, result?.ok ? result : undefined));
     report.documents.push(entry.report);
   }

@@ -274,7 +274,8 @@ function emitSentences(text: string, lines: Line[], section: number, out: Senten
       map.push(l.start);
     }
     norm += v.text;
-    map.push(...v.map.slice(0, -1));
+    // A loop, not push(...spread): a paragraph of 100,000+ characters would overflow the stack.
+    for (let i = 0; i < v.map.length - 1; i++) map.push(v.map[i]!);
   }
   const re = /[^。！？；!?;]+[。！？；!?;]*/g;
   let m: RegExpExecArray | null;

@@ -1,6 +1,18 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from "node:fs";
+import { basename, dirname, extname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeDocument } from "./decode.js";
 import { buildStructure } from "./document.js";
@@ -76,21 +88,27 @@ export const hashBytes = (bytes: Uint8Array, extra = "") =>
 
 export type IngestOutcome = { ok: true; model: DocModel } | { ok: false; file: string; reason: string };
 
+/** Largest sidecar read (a few aliases and fields). */
+const MAX_SIDECAR_BYTES = 64 * 1024;
+
 /** Reads the optional `<id>.meta.json` sidecar; a broken sidecar is reported, not fatal. */
 function readSidecar(path: string): { sidecar: MetaSidecar | null; raw: string; warning?: string } {
   const sidecarPath = path.slice(0, -extname(path).length) + ".meta.json";
-  if (!existsSync(sidecarPath)) return { sidecar: null, raw: "" };
-  const raw = readFileSync(sidecarPath, "utf8");
+  const name = basename(sidecarPath);
+  if (!lstatSync(sidecarPath, { throwIfNoEntry: false })) return { sidecar: null, raw: "" };
+  const read = readRegularFile(sidecarPath, MAX_SIDECAR_BYTES);
+  if ("reason" in read) return { sidecar: null, raw: "", warning: `ignored ${name}: ${read.reason}` };
+  const raw = Buffer.from(read.bytes).toString("utf8");
   try {
     const parsed = MetaSidecar.safeParse(JSON.parse(raw));
     if (parsed.success) return { sidecar: parsed.data, raw };
     return {
       sidecar: null,
       raw,
-      warning: `ignored ${basename(sidecarPath)}: ${parsed.error.issues[0]?.message}`,
+      warning: `ignored ${name}: ${parsed.error.issues[0]?.message}`,
     };
   } catch (err) {
-    return { sidecar: null, raw, warning: `ignored ${basename(sidecarPath)}: ${(err as Error).message}` };
+    return { sidecar: null, raw, warning: `ignored ${name}: ${(err as Error).message}` };
   }
 }
 
@@ -217,14 +235,79 @@ const MAX_FILE_BYTES = 300 * 1024 * 1024;
 
 const unknownFormat = (file: string) => `unknown format ${extname(file).toLowerCase() || "(no extension)"}`;
 
+/** What a directory entry is, said for a report: "a named pipe (FIFO)", "a device"… */
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return "a named pipe (FIFO)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  if (st.isDirectory()) return "a folder";
+  return "not a regular file";
+}
+
+/**
+ * Why `path` may not be read as a file of its folder, or null: it must resolve (links followed)
+ * to a regular file inside the folder it is listed in — a link to /dev/zero, to a FIFO or to a
+ * file elsewhere (a .env) is refused — of at most `maxBytes`.
+ */
+function refusal(path: string, maxBytes: number): string | null {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "ENOENT"
+      ? "broken symbolic link or missing file"
+      : `cannot read: ${(err as Error).message}`;
+  }
+  const folder = realpathSync(dirname(path));
+  if (!real.startsWith(folder + sep)) return "symbolic link to a file outside the documents folder: not read";
+  const st = statSync(real);
+  if (!st.isFile()) return `${kindOf(st)}, not a regular file: not read`;
+  if (st.size > maxBytes) return `file too large (${st.size} bytes; the limit is ${maxBytes})`;
+  return null;
+}
+
+/**
+ * Reads a regular file of its folder, at most `maxBytes`, without ever blocking on a FIFO or
+ * reading a device: checked by path (links), then by the open descriptor (what is read).
+ */
+function readRegularFile(path: string, maxBytes: number): { bytes: Uint8Array } | { reason: string } {
+  const refused = refusal(path, maxBytes);
+  if (refused) return { reason: refused };
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO put there since the check must not hang.
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    return { reason: `cannot read: ${(err as Error).message}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { reason: `${kindOf(st)}, not a regular file: not read` };
+    if (st.size > maxBytes) return { reason: `file too large (${st.size} bytes; the limit is ${maxBytes})` };
+    const bytes = Buffer.alloc(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, bytes, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { bytes: bytes.subarray(0, read) };
+  } catch (err) {
+    return { reason: `cannot read: ${(err as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads a document file's bytes and sidecar; the reason when it cannot be read. */
 function readDocFile(
   path: string,
 ): { bytes: Uint8Array; raw: string; sidecar: MetaSidecar | null; warning?: string } | { reason: string } {
   try {
-    if (!statSync(path).isFile()) return { reason: "not a regular file" };
-    const bytes = readFileSync(path);
-    return { bytes, ...readSidecar(path) };
+    const file = readRegularFile(path, MAX_FILE_BYTES);
+    if ("reason" in file) return file;
+    return { bytes: file.bytes, ...readSidecar(path) };
   } catch (err) {
     return { reason: `cannot read: ${(err as Error).message}` };
   }
@@ -267,14 +350,35 @@ export function listFolder(dir: string): {
   documents: string[];
   unread: Array<{ file: string; reason: string }>;
 } {
-  const documents: string[] = [];
+  const candidates: string[] = [];
   const unread: Array<{ file: string; reason: string }> = [];
   for (const f of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   )) {
     if (isCompanion(f.name) || f.isDirectory()) continue;
-    if (formatOfName(f.name)) documents.push(join(dir, f.name));
-    else unread.push({ file: f.name, reason: unknownFormat(f.name) });
+    if (!formatOfName(f.name)) {
+      unread.push({ file: f.name, reason: unknownFormat(f.name) });
+      continue;
+    }
+    const path = join(dir, f.name);
+    // Only regular files inside the folder, checked with stat before anything is read.
+    const refused = refusal(path, MAX_FILE_BYTES);
+    if (refused) unread.push({ file: f.name, reason: refused });
+    else candidates.push(path);
+  }
+  // Two files with one id (dup.txt, dup.text): which one a question means cannot be told, so
+  // neither is read and both are reported.
+  const byId = new Map<string, string[]>();
+  for (const p of candidates) byId.set(docIdOf(p), [...(byId.get(docIdOf(p)) ?? []), p]);
+  const documents: string[] = [];
+  for (const p of candidates) {
+    const same = byId.get(docIdOf(p))!;
+    if (same.length === 1) documents.push(p);
+    else
+      unread.push({
+        file: basename(p),
+        reason: `${same.length} files have the document id "${docIdOf(p)}" (${same.map((x) => basename(x)).join(", ")}): none is read; rename all but one`,
+      });
   }
   return { documents, unread };
 }
@@ -286,6 +390,8 @@ export function listDocuments(dir: string): string[] {
 
 /** Hash of a file as ingest would compute it, to decide whether a persisted model is current. */
 export function fileHash(path: string): string {
+  const file = readRegularFile(path, MAX_FILE_BYTES);
+  if ("reason" in file) throw new Error(file.reason);
   const { raw } = readSidecar(path);
-  return hashBytes(readFileSync(path), raw);
+  return hashBytes(file.bytes, raw);
 }

@@ -1,6 +1,6 @@
 import { create, insertMultiple, search, type AnyOrama } from "@orama/orama";
 import type { DocModel } from "../ingest/index.js";
-import { tokenize } from "./tokenizer.js";
+import { KeptWords, tokenize } from "./tokenizer.js";
 
 /** A searchable passage: a sentence or a table row of one document. */
 export interface Passage {
@@ -31,7 +31,11 @@ export function passagesOf(model: DocModel): Passage[] {
  * Jieba tokens of every passage, in passage order. This is the costly half of indexing (jieba);
  * it is done once at ingestion and persisted, and the Orama index is filled from it.
  */
-export const tokenizePassages = (passages: Passage[]): string[][] => passages.map((p) => tokenize(p.text));
+export const tokenizePassages = (passages: Passage[], words: Iterable<string> = []): string[][] => {
+  // The document's own names only: its tokens do not depend on the rest of the collection.
+  const keep = new KeptWords(words);
+  return passages.map((p) => tokenize(p.text, keep));
+};
 
 /**
  * One document's Orama index (indexes are per document: small, and only the documents holding the

@@ -16,6 +16,54 @@ export function addUserWords(words: Iterable<string>): void {
   }
 }
 
+/**
+ * Words kept whole by matching them before jieba sees the text, rather than by adding them to
+ * jieba's dictionary: jieba's dictionary is process-wide and only grows, so a document's tokens
+ * would depend on which documents a thread built before it. Built from a document's own names
+ * (unit, aliases, 科目), a document's tokens are the same in every build.
+ */
+export class KeptWords {
+  private readonly byFirst = new Map<string, { words: Set<string>; lengths: number[] }>();
+
+  constructor(words: Iterable<string> = []) {
+    this.add(words);
+  }
+
+  add(words: Iterable<string>): void {
+    for (const w of words) {
+      if (!w || w.length < 2 || w.length > 30) continue;
+      const slot = this.byFirst.get(w[0]!) ?? { words: new Set<string>(), lengths: [] };
+      if (slot.words.has(w)) continue;
+      slot.words.add(w);
+      if (!slot.lengths.includes(w.length)) (slot.lengths.push(w.length), slot.lengths.sort((a, b) => b - a));
+      this.byFirst.set(w[0]!, slot);
+    }
+  }
+
+  get size(): number {
+    return this.byFirst.size;
+  }
+
+  /** The longest kept word starting at `i`, or undefined. */
+  at(text: string, i: number): string | undefined {
+    const slot = this.byFirst.get(text[i]!);
+    if (!slot) return undefined;
+    for (const len of slot.lengths) {
+      const w = text.slice(i, i + len);
+      if (slot.words.has(w)) return w;
+    }
+    return undefined;
+  }
+}
+
+/** Unit and 科目 names of the whole collection, kept whole in questions. */
+const collectionWords = new KeptWords();
+
+/** Adds names of the collection's documents, kept whole when questions are segmented. */
+export function addCollectionWords(words: Iterable<string>): void {
+  collectionWords.add(words);
+}
+
 function flushUserWords(): void {
   if (!pending.length) return;
   for (const w of pending) jieba.insertWord(w);
@@ -29,17 +77,35 @@ export function warmTokenizer(): void {
 
 const PUNCT = /^[\s\p{P}\p{S}]+$/u;
 
-/** Segments Chinese text. `cut(text, true)` (HMM on) keeps numbers such as 701.63 whole. */
-export function segment(text: string): string[] {
+/**
+ * Segments Chinese text. `cut(text, true)` (HMM on) keeps numbers such as 701.63 whole. `keep`
+ * words come out whole (default: the collection's names); jieba segments the text between them.
+ */
+export function segment(text: string, keep: KeptWords = collectionWords): string[] {
   if (!text) return [];
   flushUserWords();
-  return jieba.cut(text, true);
+  if (keep.size === 0) return jieba.cut(text, true);
+  const out: string[] = [];
+  let gap = 0;
+  for (let i = 0; i < text.length;) {
+    const word = keep.at(text, i);
+    if (!word) {
+      i++;
+      continue;
+    }
+    if (gap < i) out.push(...jieba.cut(text.slice(gap, i), true));
+    out.push(word);
+    i += word.length;
+    gap = i;
+  }
+  if (gap < text.length) out.push(...jieba.cut(text.slice(gap), true));
+  return out;
 }
 
 /** Unique, lower-cased, punctuation-free tokens: what the Orama index stores and searches. */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string, keep?: KeptWords): string[] {
   const out = new Set<string>();
-  for (const t of segment(text)) {
+  for (const t of segment(text, keep)) {
     const token = t.trim().toLowerCase();
     if (token && !PUNCT.test(token)) out.add(token);
   }

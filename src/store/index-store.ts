@@ -49,6 +49,49 @@ const SearchFile = z.object({ hash: z.string(), tokens: z.array(z.array(z.string
 
 const CATALOG = "catalog.json";
 
+/** `.<name>.<pid>.<random>.tmp`, what writeFileAtomic writes before renaming. */
+const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes temporary files left by a write that never finished (a process killed between write
+ * and rename): those of a process that is gone, and any older than an hour.
+ */
+export function removeStrayTemporaries(dir: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = TEMPORARY.exec(name);
+    if (!m) continue;
+    const path = join(dir, name);
+    try {
+      const pid = Number(m[1]);
+      const old = now - statSync(path).mtimeMs > STALE_TEMPORARY_MS;
+      if (old || (pid !== process.pid && !processAlive(pid))) {
+        rmSync(path, { force: true });
+        removed.push(name);
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return removed;
+}
+
 /**
  * Persisted index of one documents folder: index/<folder key>/ holds one catalog (read at start)
  * and, per document, its model and its passages' tokens (read when a question first needs them).
@@ -63,6 +106,8 @@ export class IndexStore {
     const key = createHash("sha1").update(resolve(docsDir)).digest("hex").slice(0, 10);
     this.dir = join(indexDir, key);
     mkdirSync(this.dir, { recursive: true });
+    removeStrayTemporaries(indexDir);
+    removeStrayTemporaries(this.dir);
   }
 
   private modelPath = (id: string) => join(this.dir, `${id}.model.json`);
