@@ -76,7 +76,8 @@ export function checkContent(name: string, bytes: Buffer): string | null {
   if (bytes.length === 0) return "文件是空的。";
   const named = formatOfName(name);
   const actual = formatOf(name, bytes);
-  if (named === "pdf" && actual !== "pdf") return "文件扩展名是 .pdf，但内容不是 PDF。";
+  const head = bytes.subarray(0, 1024).toString("latin1");
+  if (named === "pdf" && !head.includes("%PDF-")) return "文件扩展名是 .pdf，但内容不是 PDF。";
   if (named !== "pdf" && actual === "pdf")
     return `文件内容是 PDF，但扩展名是 ${extname(name)}，请改为 .pdf 后重新发送。`;
   return null;
