@@ -89,29 +89,47 @@ export async function showPdfPage(container, { url, page, lines, value }) {
   }).promise;
   const content = await p.getTextContent();
   const items = content.items.filter((it) => typeof it.str === "string");
-  const marks = itemsToMark(items, lines, value);
+  const marks = itemsToMark(items, lines, value).filter((i) => items[i].str.trim());
   let first = null;
+  // As pdf.js's own text layer places text: the item's matrix in viewport space, the font's
+  // height from it, the baseline at its origin. Boxes on one line are joined into one (a row).
+  const rects = [];
   for (const i of marks) {
     const it = items[i];
-    const h = it.height || Math.hypot(it.transform[2], it.transform[3]) || 10;
-    const x = it.transform[4];
-    const y = it.transform[5];
-    const [x1, y1, x2, y2] = viewport.convertToViewportRectangle([
-      x,
-      y - h * 0.25,
-      x + it.width,
-      y + h * 0.95,
-    ]);
+    const tx = pdfjs.Util.transform(viewport.transform, it.transform);
+    const fontHeight = Math.hypot(tx[2], tx[3]);
+    const length = it.width * viewport.scale;
+    const vertical = Math.abs(tx[1]) > Math.abs(tx[0]);
+    rects.push(
+      vertical
+        ? { x: tx[4] - fontHeight, y: tx[5], w: fontHeight * 1.2, h: length, line: fontHeight }
+        : { x: tx[4], y: tx[5] - fontHeight * 0.95, w: length, h: fontHeight * 1.2, line: fontHeight },
+    );
+  }
+  rects.sort((a, b) => a.y - b.y || a.x - b.x);
+  const joined = [];
+  for (const r of rects) {
+    const last = joined[joined.length - 1];
+    if (last && Math.abs(last.y - r.y) < Math.min(last.line, r.line) * 0.5) {
+      const right = Math.max(last.x + last.w, r.x + r.w);
+      const bottom = Math.max(last.y + last.h, r.y + r.h);
+      last.x = Math.min(last.x, r.x);
+      last.y = Math.min(last.y, r.y);
+      last.w = right - last.x;
+      last.h = bottom - last.y;
+    } else joined.push({ ...r });
+  }
+  for (const r of joined) {
     const box = document.createElement("div");
     box.className = "hl";
-    box.style.left = `${Math.min(x1, x2) - 2}px`;
-    box.style.top = `${Math.min(y1, y2) - 1}px`;
-    box.style.width = `${Math.abs(x2 - x1) + 4}px`;
-    box.style.height = `${Math.abs(y2 - y1) + 2}px`;
+    box.style.left = `${r.x - 3}px`;
+    box.style.top = `${r.y - 2}px`;
+    box.style.width = `${r.w + 6}px`;
+    box.style.height = `${r.h + 4}px`;
     wrap.append(box);
     first ??= box;
   }
-  wrap.dataset.highlights = String(marks.length);
+  wrap.dataset.highlights = String(joined.length);
   if (first) first.scrollIntoView({ block: "center" });
   await pdf.destroy();
   return marks.length > 0;
