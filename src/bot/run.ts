@@ -26,6 +26,8 @@ export interface PollingOptions {
   pollTimeoutSeconds?: number;
   /** How long a stop may take in all (default 30 s). */
   stopTimeoutMs?: number;
+  /** A 409 Conflict this soon after start makes this instance give way (default 15 s). */
+  conflictAtStartMs?: number;
   logger?: Logger;
 }
 
@@ -96,7 +98,7 @@ export async function startPolling(app: BudgetBot, options: PollingOptions = {})
       } catch (err) {
         if (abort.signal.aborted) break;
         if (err instanceof GrammyError && err.error_code === 409) {
-          if (Date.now() - startedAt < CONFLICT_AT_START_MS)
+          if (Date.now() - startedAt < (options.conflictAtStartMs ?? CONFLICT_AT_START_MS))
             throw new ConflictError(
               "another instance is already polling with this token: this one stops and the running one keeps serving",
             );

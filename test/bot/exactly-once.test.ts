@@ -244,6 +244,36 @@ describe("a bot that dies with updates in hand (halted) and a new bot on the sam
   });
 });
 
+describe("two instances polling with one token", () => {
+  it("the second one stops with a clear message and the running one keeps serving", async () => {
+    const server = await startTelegramServer();
+    cleanups.push(() => server.close());
+    const engine = scriptedEngine(() => answered([item()]));
+    const bob = user(8400);
+    // The first has been running for a while (its start-up window is over).
+    const first = await startBotHarness({
+      server,
+      getEngine: () => engine,
+      allowed: [bob.id],
+      conflictAtStartMs: 0,
+    });
+    cleanups.push(() => first.stop());
+    await server.waitUntil(
+      () => (server.calls.some((c) => c.method === "getUpdates") ? true : undefined),
+      5_000,
+      "poll",
+    );
+    const second = await startBotHarness({ server, getEngine: () => engine, allowed: [bob.id] });
+    cleanups.push(() => second.stop());
+    await expect(second.running.done).rejects.toThrow(/another instance is already polling with this token/);
+    expect(second.logs.some((l) => l.level === 60 && /this one stops/.test(l.msg))).toBe(true);
+
+    server.sendText(privateChat(bob), bob, "基本支出多少");
+    const [reply] = await server.waitForMessages(bob.id, 1, { timeoutMs: 5_000 });
+    expect(reply!.text).toContain("223.76 万元");
+  });
+});
+
 async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));

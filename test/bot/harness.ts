@@ -62,6 +62,7 @@ export interface HarnessOptions {
   journal?: Journal;
   now?: () => number;
   stopTimeoutMs?: number;
+  conflictAtStartMs?: number;
   intake?: CreateBotOptions["intake"];
 }
 
@@ -85,6 +86,7 @@ export async function startBotHarness(options: HarnessOptions): Promise<BotHarne
     pollTimeoutSeconds: 5,
     logger,
     stopTimeoutMs: options.stopTimeoutMs,
+    conflictAtStartMs: options.conflictAtStartMs,
   });
   return {
     server,

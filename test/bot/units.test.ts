@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { AccessPolicy } from "../../src/bot/access.js";
 import { ButtonStore, type ButtonAction } from "../../src/bot/buttons.js";
 import { openSqliteJournal } from "../../src/journal/index.js";
-import { addressedText, parseUpdate, type IncomingMessage } from "../../src/bot/updates.js";
+import { addressedText, cleanText, parseUpdate, type IncomingMessage } from "../../src/bot/updates.js";
+import { escapeHtml } from "../../src/bot/html.js";
 
 const pick = (question: string): ButtonAction => ({
   kind: "pick",
@@ -124,5 +125,19 @@ describe("parseUpdate", () => {
     expect(
       parseUpdate({ update_id: 1, message: { message_id: 2, chat: { id: 3, type: "private" } } }).kind,
     ).toBe("message");
+  });
+});
+
+describe("echoed text", () => {
+  it("loses control characters and lone surrogates, keeps emoji, newlines and Chinese (regression: NUL echoed back)", () => {
+    expect(cleanText("三公\u0000经费\u0007多少\ud800？\udc00\n😀")).toBe("三公经费多少？\n😀");
+    expect(escapeHtml("a\u0000<b>\ud83d & 😀")).toBe("a&lt;b&gt; &amp; 😀");
+    const me = { id: 42, username: "Budget_Bot" };
+    const message = {
+      message_id: 1,
+      chat: { id: 7, type: "private" as const },
+      text: "\u0000基本支出\udfff多少",
+    } satisfies IncomingMessage;
+    expect(addressedText(message, me)).toEqual({ kind: "text", text: "基本支出多少" });
   });
 });
