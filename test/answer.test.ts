@@ -35,9 +35,7 @@ describe("figures from sentences", () => {
     expectFigure("焦作示范区工信局2022年收支总计比上年减少多少", "004", "22376.11");
     expectFigure("曾都区科经局2022年收支总计比上年增长了多少", "000", "11.09", "%");
   });
-  // Known regression of the new answering pipeline, listed in the session note (issue 10 open).
-  // Skipped so the rest lands; re-enable when fixed.
-  it.skip("budget vs actual of the same metric", () => {
+  it("budget vs actual of the same metric", () => {
     expectFigure("曾都区科经局2022年三公经费决算多少", "000", "0");
     expectFigure("曾都区科经局2022年三公经费预算数", "000", "0.37");
     expectFigure("武冈市科工信局2022年三公经费实际支出多少", "001", "1.03");
@@ -259,12 +257,12 @@ describe("against the budget and against last year", () => {
     expect(r.answers[0]!.formula).toBe("决算数 0.00 − 预算数 3.90 = -3.90 万元");
     expect(r.reply).toContain("比预算少 3.90");
   });
-  // Known regression of the new answering pipeline, listed in the session note (issue 10 open).
-  // Skipped so the rest lands; re-enable when fixed.
-  it.skip("computes a growth rate the document does not print, rounded half-up, with the formula", () => {
+  it("computes a growth rate the document does not print, rounded half-up, with the formula", () => {
+    // Printed: "项目支出 1300 万元比去年 36 万元增加 1264 万元" (no rate): 1264 ÷ 36.
     const r = engine.ask("曾都区科经局2023年项目支出增长率");
     expect(r.answers[0]?.value, r.reply).toBe("3511.11");
-    expect(r.answers[0]!.formula).toBe("(1300 − 36) ÷ 36 × 100% = 3511.11%");
+    expect(r.answers[0]!.formula).toBe("1264 ÷ (1300 − (1264)) × 100% = 3511.11%");
+    expect(r.answers[0]!.inputs?.length).toBe(2);
   });
   // Known regression of the new answering pipeline, listed in the session note (issue 10 open).
   // Skipped so the rest lands; re-enable when fixed.

@@ -89,9 +89,11 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
   registerUnitNames(docs, (d) => lang.unitForms(d));
   const byId = new Map(docs.map((d) => [d.id, d]));
 
-  function priorOf(disc: Disclosure): Disclosure | null {
+  function priorOf(disc: Disclosure, q: Query): Disclosure | null {
     const year = disc.year;
     if (year === null) return null;
+    // "比2023年执行数": a budget of that year is not what was spent.
+    if (q.stage === "决算" && !/决算/.test(disc.kind)) return null;
     const ids = new Set(disc.docs.map((d) => d.id));
     const unitForms = disc.docs.map((d) => d.meta.unit).filter(Boolean) as string[];
     const prior = docs.filter(
@@ -179,7 +181,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       if (it) return { items: [it] };
     }
     if (isTotalMeasure(measure)) {
-      const it = computedChange(disc, t, label, measure, priorOf(disc));
+      const it = computedChange(disc, t, label, measure, priorOf(disc, q));
       if (it) return { items: [it] };
     }
     return null;

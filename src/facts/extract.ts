@@ -16,6 +16,8 @@ export interface Fact {
   context: string;
   /** Text facts: the words right after the figure up to the next punctuation ("0个 项目实行绩效目标管理"). */
   after?: string;
+  /** Text facts: the subject carried over from the previous sentence when this one continues it. */
+  subject?: string;
   measure: Measure;
   /** Original-text span of the quote (sentence, or table row). */
   quote: [number, number];
@@ -75,7 +77,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
    * previous one, which that sentence names first ("项目支出预算数为6333.96万元。").
    */
   const OPENS_WITH_COMPARISON =
-    /^(与上年相比|与上年|比上年|较上年|同比|与\d{4}年相比|比\d{4}年|较\d{4}年|其中|主要原因)/;
+    /^(与上年相比|与上年|比上年|较上年|同比|与\d{4}年相比|比\d{4}年|较\d{4}年|其中|主要原因|\d{4}年(当年|全年)?(预算)?(执行数|决算数|执行))/;
   model.sentences.forEach((s, si) => {
     const before = OPENS_WITH_COMPARISON.test(labelKey(s.text))
       ? subjectOf(model.sentences[si - 1]?.text ?? "")
@@ -99,6 +101,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
         label,
         // Parenthesised asides ("（其中：办公费 6 万…）") do not move the subject away.
         context: before + labelKey(withoutAsides(s.text.slice(0, at))),
+        ...(before ? { subject: before } : {}),
         measure: measureOfLabel(label, unit, year, previousLabel),
         quote: s.span,
         where,

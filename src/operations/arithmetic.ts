@@ -121,8 +121,10 @@ export function computedChange(
   measure: Measure,
   prior: Disclosure | null,
 ): AnswerItem | null {
-  const current = lookup(disc, { ...t, measure: "value" }, label, null);
-  const printedChange = lookup(disc, { ...t, measure: "增减额" }, label, null);
+  // The operands of a rate are amounts (or counts), never percentages.
+  const amounts: Target = { ...t, quantity: t.quantity === "percent" ? "money" : t.quantity };
+  const current = lookup(disc, { ...amounts, measure: "value" }, label, null);
+  const printedChange = lookup(disc, { ...amounts, measure: "增减额" }, label, null);
   if (current) {
     const cur = amountOf(current.best.fact.value);
     const curItem = current.items[0]!;
@@ -142,7 +144,7 @@ export function computedChange(
         return computedItem(curItem, rate, "%", `${label} 比上年增长率`, formula, [curItem, chItem]);
       }
     }
-    const last = prior ? lookup(prior, { ...t, measure: "value" }, label, null) : null;
+    const last = prior ? lookup(prior, { ...amounts, measure: "value" }, label, null) : null;
     if (last && cur && last.best.fact.unit === current.best.fact.unit) {
       const before = amountOf(last.best.fact.value);
       const lastItem = last.items[0]!;

@@ -49,7 +49,7 @@ export const MIN_PRECISION = 0.3;
  * words are compared with a question's ("本部门2017年度…预算支出为" adds nothing to "会议费").
  */
 const CONNECTORS =
-  /本部门|本单位|我部门|我单位|本局|我局|本级|本年度|本年|年度|当年|全年|年初|\d+年度?|预算数|决算数|执行数|预算支出|决算支出|预算安排|安排的|安排|一般公共预算拨款|一般公共预算|财政拨款|拨款|预算|决算|支出|共计|合计|总计|小计|与上年相比|与上年|上年|去年|同比|相比|比|较|增加|减少|增长|下降|上升|降低|持平|为|是|共|计|达|了|的|均|各|约|其中|主要|用于|万元|元|:|：/g;
+  /本部门|本单位|我部门|我单位|本局|我局|本级|本年度|本年|年度|当年|全年|年初|\d+年度?|预算数|决算数|执行数|实际|预算支出|决算支出|预算安排|安排的|安排|一般公共预算拨款|一般公共预算|财政拨款|拨款|预算|决算|支出|共计|合计|总计|小计|与上年相比|与上年|上年|去年|同比|相比|比|较|增加|减少|增长|下降|上升|降低|持平|为|是|共|计|达|了|的|均|各|约|其中|主要|用于|万元|元|:|：/g;
 
 const bigrams = (s: string): string[] => {
   const out: string[] = [];
@@ -104,6 +104,7 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
         { text: after, weight: 1 },
         { text: label, weight: 0.8 },
         { text: context.slice(-60), weight: 0.72 },
+        { text: strip(f.subject ?? ""), weight: 0.72 },
         { text: f.whereKey, weight: 0.4 },
       ],
       own: content((clause + after).replace(CONNECTORS, "")),
@@ -121,14 +122,32 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
 function recallOf(name: string, fields: Fields["fields"]): number {
   const grams = bigrams(name);
   if (!grams.length) return 0;
-  const w = grams.map((g) => {
+  const where: Array<{ field: number; at: number }> = [];
+  const w = grams.map((g, gi) => {
     let best = 0;
-    for (const f of fields) if (f.weight > best && f.text.includes(g)) best = f.weight;
+    fields.forEach((f, fi) => {
+      if (f.weight <= best) return;
+      const at = f.text.indexOf(g);
+      if (at < 0) return;
+      best = f.weight;
+      where[gi] = { field: fi, at };
+    });
     return best;
   });
+  // Two words meet when they are printed in different places, or close together in one.
+  const meet = (i: number) => {
+    const a = where[i - 1];
+    const b = where[i + 1];
+    if (!a || !b) return false;
+    if (a.field !== b.field) return true;
+    const t = fields[a.field]!.text;
+    const left = t.indexOf(grams[i - 1]!);
+    const right = t.indexOf(grams[i + 1]!, left + 2);
+    return right >= 0 && right - (left + 2) <= 2;
+  };
   let sum = 0;
   for (let i = 0; i < w.length; i++) {
-    const joint = w[i] === 0 && i > 0 && i < w.length - 1 && w[i - 1]! > 0 && w[i + 1]! > 0;
+    const joint = w[i] === 0 && i > 0 && i < w.length - 1 && w[i - 1]! > 0 && w[i + 1]! > 0 && meet(i);
     sum += joint ? Math.min(w[i - 1]!, w[i + 1]!) : w[i]!;
   }
   return sum / grams.length;
@@ -291,6 +310,8 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
     names.forEach((n, i) => {
       const r = recallOf(n, fields.fields);
       const p = precisionOf(n, fields.own);
+      // Only a name the figure can be taken for competes (another may hold more words but not fit).
+      if (!wanted.length && (r < MIN_RECALL || p < MIN_PRECISION)) return;
       if (r + 0.3 * p - i * 0.01 > recall + 0.3 * precision) {
         recall = r;
         precision = p;

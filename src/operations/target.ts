@@ -16,7 +16,7 @@ function clean(words: string): string {
     .replace(/(\d+|[一二两三四五六七八九十百千]+)多万元?/g, "")
     .replace(/了/g, "")
     .replace(/^(的|里|中|里面|里的|中的|其中|在|关于|按|按照|一共有|共有|现有|有|说)+/, "")
-    .replace(/(的|是|有|为|呢|吗|啊|了|里|中|情况|总共|一共|共|合计是|分别)+$/, "");
+    .replace(/(的|是|有|为|呢|吗|啊|了|里|中|情况|科目|总共|一共|共|合计是|分别)+$/, "");
 }
 
 /**
@@ -48,6 +48,12 @@ export function namesFor(words: string, metrics: MetricMention[]): string[] {
   const own: string[] = [];
   if (namesSomething(base)) {
     own.push(base);
+    // "行政运行（财政事务）": the words in brackets say where the item sits; documents print them first.
+    const qualified = /^([^（(]+)[（(]([^）)]+)[）)](.*)$/.exec(words.trim());
+    if (qualified) {
+      const moved = clean(qualified[2]! + qualified[1]! + qualified[3]!);
+      if (namesSomething(moved)) own.push(moved);
+    }
     // "项目支出总额" is printed as the 合计 of 项目支出.
     if (/(总额|总数|总共)$/.test(base)) own.push(base.replace(/(总额|总数|总共)$/, "合计"));
     // "行政运行支出" is printed as the row "行政运行".

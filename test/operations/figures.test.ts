@@ -26,6 +26,11 @@ const DOC = [
   "截至2024年8月31日，本局共有车辆3辆，其中：机要通信用车0辆、应急保障用车0辆、执法执勤用车3辆、其他用车0辆；",
   "四、基本支出",
   "基本工资 5,873,551 元。",
+  "五、项目支出预算",
+  "1.“一般公共服务支出（类）司法事务（款）行政运行（项）”1,623.18万元，主要用于基本支出。",
+  "2.“社会保障和就业支出（类）其他社会保障和就业支出（款）其他社会保障和就业支出（项）”781.24万元，主要用于其他社会保障和就业支出。2024年当年预算执行数为1410.22万元，2025年预算安排781.24万元，比2024年预算执行数减少44.60%。",
+  "六、政府采购支出预算情况说明",
+  "2025年政府采购预算总金额为 5227.59 万元。其中拟采购货物支出 1637.72 万元；拟采购工程支出 530 万元；拟采购服务支出 3059.87 万元。",
   "",
   "2025年财务收支预算总表",
   "单位：元",
@@ -50,6 +55,22 @@ function answer(question: string) {
 }
 
 describe("which printed figure answers", () => {
+  it("a sentence opening with '2024年当年预算执行数' continues the previous sentence's item", () => {
+    const { r, a } = answer("某县司法局2025年其他社会保障和就业支出比2024年执行数减少了百分之多少");
+    expect(a?.value, r.reply).toBe("44.60");
+    expect(a?.unit).toBe("%");
+  });
+
+  it("'X（Y）' names X printed under Y (行政运行（司法事务）)", () => {
+    const { r, a } = answer("某县司法局2025年行政运行（司法事务）科目安排多少万元");
+    expect(a?.value, r.reply).toBe("1,623.18");
+  });
+
+  it("a name the figure cannot be taken for does not shut out one it can (政府采购里服务类)", () => {
+    const { r, a } = answer("某县司法局2025年政府采购里服务类多少");
+    expect(a?.value, r.reply).toBe("3059.87");
+  });
+
   it("each thing a question names must be found: a row's total is not its 人员经费", () => {
     const { r } = answer("某县司法局2025年财务收支总表里一般公共服务支出的人员经费是多少元");
     expect(
