@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import multipart from "@fastify/multipart";
@@ -124,7 +124,8 @@ export async function buildServer(opts: ServerOptions) {
     loggerInstance: log.child({ component: "web" }),
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: settings.WEB_TRUST_PROXY,
-    disableRequestLogging: true,
+    // One line per API request is logged below (onResponse), not fastify's two per request.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 300 },
   });
 

@@ -251,6 +251,34 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     await shot("source-pdf");
   });
 
+  it("finds a table row drawn column by column (the label, code and figure on one baseline)", async () => {
+    const item = (str: string, x: number, y: number) => ({
+      str,
+      transform: [9, 0, 0, 9, x, y],
+      width: 40,
+      height: 9,
+    });
+    // Columns are drawn one after the other, so the row's text is not contiguous in drawing order.
+    const items = [
+      item("30101", 50, 700),
+      item("30102", 50, 680),
+      item("基本工资", 150, 700),
+      item("津贴补贴", 150, 680),
+      item("1,258.23", 300, 700),
+      item("3,468.54", 300, 680),
+    ];
+    // A string, so the test runner does not rewrite the browser's import().
+    const marked = await page.evaluate(`(async () => {
+      const { itemsToMark } = await import("/highlight.js");
+      const items = ${JSON.stringify(items)};
+      return {
+        row: itemsToMark(items, ["30101           基本工资                   1,258.23"], "1,258.23").sort(),
+        line: itemsToMark(items, ["津贴补贴"], "3,468.54"),
+      };
+    })()`);
+    expect(marked).toEqual({ row: [0, 2, 4], line: [3] });
+  });
+
   it("shows the catalog and a document's report with tables and checks", async () => {
     await page.goto(`${server.url}/#/docs/004_3ebdb615035bedba`);
     await page.waitForSelector(".report table.tables tbody tr");
