@@ -251,6 +251,21 @@ describe("POST /api/docs (administrators)", () => {
     expect([replaced.status, replaced.json.replaced]).toEqual([201, true]);
   });
 
+  it("takes a saved web page and never serves it back as a page of this site", async () => {
+    const html = `<!doctype html><html><head><meta charset="utf-8"><title>某某县测试局2023年部门预算</title>
+      <script>alert(1)</script></head><body><h1>某某县测试局2023年部门预算公开说明</h1>
+      <p>2023年“三公”经费预算数为3.50万元，比上年减少0.50万元。</p></body></html>`;
+    const r = await upload(s.url, "ceshi-2023.html", Buffer.from(html), ADMIN_TOKEN);
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expect(UploadResponse.parse(r.json).report).toMatchObject({ format: "html", year: 2023 });
+    const a = AskResponse.parse((await ask({ question: "某某县测试局2023年三公经费预算" })).json);
+    expect(a.answers[0]).toMatchObject({ doc: "ceshi-2023", value: "3.50", unit: "万元" });
+    const file = await fetch(`${s.url}/api/docs/ceshi-2023/file`);
+    expect(file.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(file.headers.get("content-disposition")).toMatch(/^attachment/);
+    expect(file.headers.get("content-security-policy")).toContain("default-src 'self'");
+  });
+
   it("refuses an unreadable document with the reason and leaves the folder as it was", async () => {
     const before = readdirSync(s.docsDir);
     const r = await upload(s.url, "scan.pdf", Buffer.from("%PDF-1.4\n%broken\n"), ADMIN_TOKEN);

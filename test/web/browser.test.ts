@@ -188,6 +188,19 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     await page.waitForSelector("#view-ask:not([hidden])");
   });
 
+  it("shows user text as text, never as markup", async () => {
+    const card = await ask('<img src=x onerror="window.__pwned=1"><b>三公经费</b>');
+    await expect(card.locator(".asked").textContent()).resolves.toContain(
+      '<img src=x onerror="window.__pwned=1">',
+    );
+    await expect(page.locator("article.card img, article.card .asked *:not(.q-mark)").count()).resolves.toBe(
+      0,
+    );
+    await expect(
+      page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+    ).resolves.toBeUndefined();
+  });
+
   it("refuses an upload without the administrator token", async () => {
     const before = readdirSync(server.docsDir);
     await page.goto(`${server.url}/#/docs`);
