@@ -5,6 +5,7 @@ import type { AppConfig } from "../config/env.js";
 import { logger } from "../config/logger.js";
 import { MODEL_VERSION, docIdOf, fileHash, labelKey, listFolder, type DocModel } from "../ingest/index.js";
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
+import { prepareFigures } from "../operations/figures.js";
 import { loadIntents } from "../intents/index.js";
 import { buildSearchIndex, passagesOf, tokenizePassages } from "../search/fulltext.js";
 import { addCollectionWords, addUserWords, warmTokenizer } from "../search/tokenizer.js";
@@ -287,6 +288,7 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
       warmTokenizer();
       for (let i = 0; i < docs.length; i++) {
         docs[i]!.prepare();
+        prepareFigures(docs[i]!);
         // A few documents at a time (~10 ms), then let waiting questions and updates through.
         if (i % 4 === 3) await new Promise<void>((resolve) => setImmediate(resolve));
       }

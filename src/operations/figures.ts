@@ -279,6 +279,63 @@ function unitNamesOf(d: LoadedDoc): string[] {
   return namesOfDoc.get(d) ?? [d.meta.unit ?? "", ...d.meta.aliases].filter((n) => n.length >= 2);
 }
 
+const gramIndexes = new WeakMap<LoadedDoc, Map<string, number[]>>();
+
+/** Builds what answering a question over `d` needs, so the first question does not pay for it. */
+export function prepareFigures(d: LoadedDoc): void {
+  gramIndex(d);
+}
+
+/** Where each pair of characters is printed around the document's figures (built on first use). */
+function gramIndex(d: LoadedDoc): Map<string, number[]> {
+  let index = gramIndexes.get(d);
+  if (index) return index;
+  index = new Map();
+  const facts = d.facts;
+  for (let i = 0; i < facts.length; i++) {
+    const f = facts[i]!;
+    for (const text of [
+      f.label,
+      f.after ?? "",
+      f.context,
+      f.subject ?? "",
+      f.whereKey,
+      f.columnKey,
+      f.code ?? "",
+    ])
+      for (let k = 0; k + 1 < text.length; k++) {
+        const g = text.slice(k, k + 2);
+        const list = index.get(g);
+        if (!list) index.set(g, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+  }
+  gramIndexes.set(d, index);
+  return index;
+}
+
+/**
+ * The figures that may hold one of the names: a figure holding too few of a name's pairs of
+ * characters cannot reach MIN_RECALL (a missing pair counts only between two found ones), so the
+ * rest of the document's figures are never scored. In document order.
+ */
+function factsHolding(d: LoadedDoc, names: string[]): Fact[] {
+  const index = gramIndex(d);
+  const facts = d.facts;
+  const keep = new Uint8Array(facts.length);
+  const counts = new Uint16Array(facts.length);
+  for (const name of names) {
+    const grams = [...new Set(bigrams(name))];
+    // f found pairs allow at most f − 1 missing ones between them: f + (f − 1) ≥ MIN_RECALL × n.
+    const need = Math.max(1, Math.ceil((MIN_RECALL * grams.length + 1) / 2));
+    counts.fill(0);
+    for (const g of grams) for (const i of index.get(g) ?? []) if (++counts[i]! >= need) keep[i] = 1;
+  }
+  const out: Fact[] = [];
+  for (let i = 0; i < facts.length; i++) if (keep[i]) out.push(facts[i]!);
+  return out;
+}
+
 /**
  * The figures of one document that can be the target, best first. A figure is a candidate when
  * its label (or the sentence before it, or its row, column and table) holds most of one of the
@@ -293,7 +350,7 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
   const codes = codesOf(d);
   // A code the document's rows print must match; a code it never prints leaves the words to decide.
   const wanted = t.codes.filter((c) => codes.has(c));
-  for (const f of d.facts) {
+  for (const f of wanted.length ? d.facts : factsHolding(d, names)) {
     if (f.value === "" && f.source !== "table") continue;
     // A subject code read into a figure column ("302", "07") is not an amount.
     if (f.source === "table" && (/^0\d/.test(f.value) || codes.has(f.value))) continue;
