@@ -1,7 +1,7 @@
 // Shared set-up of the help desk tests: a documents folder, the server on a free port, a PDF.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { makePdf, textAt } from "../ingest/minimal-pdf.js";
 import { logger } from "../../src/config/logger.js";
 import { Library } from "../../src/web/library.js";
@@ -50,7 +50,18 @@ export async function startServer(
     },
   });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
-  return { app, library, url: address, docsDir, close: () => app.close() };
+  return {
+    app,
+    library,
+    url: address,
+    docsDir,
+    close: async () => {
+      await app.close();
+      // The temporary folders of docsFolder() (…/docs and …/index under one root) go too.
+      const root = dirname(docsDir);
+      if (basename(root).startsWith("budget-qa-web-")) rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
