@@ -28,6 +28,8 @@ export interface Target {
    * column), each as its ways of being printed. A figure holding only one of them is another item.
    */
   required?: string[][];
+  /** "…支出" or "…收入" asked: a figure printed as the other side is another item. */
+  side?: "支出" | "收入" | null;
 }
 
 export interface Candidate {
@@ -377,6 +379,11 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
     });
     if (wanted.length) recall = Math.max(recall, 1);
     if (recall < MIN_RECALL) continue;
+    if (t.side) {
+      const near = `${f.label}|${f.context.slice(-60)}|${f.columnKey}`;
+      const other = t.side === "支出" ? "收入" : "支出";
+      if (near.includes(other) && !near.includes(t.side)) continue;
+    }
     if (t.required) {
       // Anywhere around the figure counts (a 政府采购 section, the sentence's subject, the table).
       const around = [

@@ -92,7 +92,10 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
     );
     if (alts.length) required.push(alts);
   }
+  const k = clean(item);
+  const side = /支出/.test(k) && !/收入/.test(k) ? "支出" : /收入/.test(k) && !/支出/.test(k) ? "收入" : null;
   return {
+    side,
     required: required.length ? required : undefined,
     names: namesFor(item, q.metrics),
     codes: q.codes,
