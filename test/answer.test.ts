@@ -382,3 +382,20 @@ describe("bad questions", () => {
     expect(r.reply).not.toContain("<script>");
   });
 });
+
+describe("follow-ups", () => {
+  it("a follow-up naming no unit stays with the previous answer's unit", () => {
+    const first = engine.ask("曾都区科经局2022年三公经费决算多少");
+    expect(first.status).toBe("answered");
+    const next = engine.ask("公务接待费呢", { context: first.context });
+    expect(next.status, next.reply).toBe("answered");
+    expect(next.answers.length).toBeGreaterThan(0);
+    expect(
+      next.answers.every((a) => a.doc.startsWith("000")),
+      next.reply,
+    ).toBe(true);
+    // Without the context the same words are answered for every unit that prints them.
+    const alone = engine.ask("2022年公务接待费决算");
+    expect(new Set(alone.answers.map((a) => a.doc)).size).toBeGreaterThan(1);
+  });
+});

@@ -1,7 +1,7 @@
 import { labelKey } from "../ingest/normalize.js";
 import { logger } from "../config/logger.js";
 import type { Query, QueryContext } from "../query/types.js";
-import { resolve, type Disclosure, type UnitMatcher } from "../resolve/index.js";
+import { resolve, sameUnits, type Disclosure, type UnitMatcher } from "../resolve/index.js";
 import {
   againstBudget,
   computedChange,
@@ -239,10 +239,20 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     if (!trimmed) return notFound(replies.empty());
     if (trimmed.length > MAX_QUESTION_CHARS * 4)
       return notFound(replies.tooLong(trimmed.length, MAX_QUESTION_CHARS));
-    const pool = options.docs?.length ? docs.filter((d) => options.docs!.includes(d.id)) : docs;
+    let pool = options.docs?.length ? docs.filter((d) => options.docs!.includes(d.id)) : docs;
     if (!pool.length) return notFound(replies.noDocs());
     const { query: q, assumed } = lang.parse(trimmed.slice(0, MAX_QUESTION_CHARS), options.context);
-    const res = resolve(q, pool, matcher, !!options.docs?.length);
+    let chosen = !!options.docs?.length;
+    // A follow-up naming no unit ("机关运行经费呢", "去年呢") stays with the previous answer's unit(s).
+    if (!chosen && assumed.includes("docs") && options.context?.docs.length) {
+      const units = sameUnits(new Set(options.context.docs), pool);
+      const same = pool.filter((d) => units.has(d.id));
+      if (same.length) {
+        pool = same;
+        chosen = true;
+      }
+    }
+    const res = resolve(q, pool, matcher, chosen);
     if (!res.ok) {
       const have = res.have.map((x) => describeDoc(x.docs[0]!));
       return notFound(

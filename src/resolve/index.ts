@@ -48,7 +48,7 @@ const bareName = (d: LoadedDoc) => (d.meta.unit ?? "").replace(PARTY, "").replac
  * or file to the next (江苏省委办公厅 / 中共江苏省委办公厅 / 中国共产党江苏省委员会办公厅). Same place,
  * and one name contained in the other once the party prefix and 委员会 → 委 are folded.
  */
-function sameUnits(ids: Set<string>, docs: LoadedDoc[]): Set<string> {
+export function sameUnits(ids: Set<string>, docs: LoadedDoc[]): Set<string> {
   const named = docs.filter((d) => ids.has(d.id));
   const out = new Set(ids);
   for (const d of docs) {
