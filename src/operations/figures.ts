@@ -344,6 +344,23 @@ function factsHolding(d: LoadedDoc, names: string[]): Fact[] {
  * target's names, its measure answers the asked one and its unit is the asked kind of number.
  */
 export function candidates(d: LoadedDoc, t: Target): Candidate[] {
+  // The same question asked again (a meeting, a follow-up, every unit of a ranking) is scored once.
+  let memo = memos.get(d);
+  if (!memo) memos.set(d, (memo = new Map()));
+  const key = JSON.stringify(t);
+  const known = memo.get(key);
+  if (known) return known;
+  const out = scoreCandidates(d, t);
+  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
+  memo.set(key, out);
+  return out;
+}
+
+/** Targets whose candidates each document keeps (oldest dropped first). */
+const MEMO_SIZE = 32;
+const memos = new WeakMap<LoadedDoc, Map<string, Candidate[]>>();
+
+function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
   const final = isFinal(d);
   const names = t.names.filter((n) => n.length >= 2);
   if (!names.length && !t.codes.some((c) => codesOf(d).has(c))) return [];
