@@ -264,18 +264,14 @@ describe("against the budget and against last year", () => {
     expect(r.answers[0]!.formula).toBe("1264 ÷ (1300 − (1264)) × 100% = 3511.11%");
     expect(r.answers[0]!.inputs?.length).toBe(2);
   });
-  // Known regression of the new answering pipeline, listed in the session note (issue 10 open).
-  // Skipped so the rest lands; re-enable when fixed.
-  it.skip("computes 完成率 from 决算 and 预算 and reads a printed one as printed", () => {
+  it("computes 完成率 from 决算 and 预算 and reads a printed one as printed", () => {
     const computed = engine.ask("焦作示范区工信局三公经费完成预算的百分之多少");
     expect(computed.answers[0]?.formula, computed.reply).toBe("0.00 ÷ 3.90 × 100% = 0.00%");
     const printed = engine.ask("曾都区科经局2022年三公经费完成率");
     expect(printed.answers[0]!.value).toBe("0");
     expect(printed.answers[0]!.source).toBe("text");
   });
-  // Known regression of the new answering pipeline, listed in the session note (issue 10 open).
-  // Skipped so the rest lands; re-enable when fixed.
-  it.skip("reads a change printed after a parenthesised list", () => {
+  it("reads a change printed after a parenthesised list", () => {
     const r = engine.ask("曾都区科经局2023年机关运行经费增长率");
     expect(r.answers[0]?.value, r.reply).toBe("11.02");
   });
@@ -314,9 +310,7 @@ describe("text answers", () => {
 });
 
 describe("conflict between narrative and table", () => {
-  // Known regression of the new answering pipeline, listed in the session note (issue 10 open).
-  // Skipped so the rest lands; re-enable when fixed.
-  it.skip("shows both figures, each with its source", async () => {
+  it("shows both figures, each with its source", async () => {
     const { docsDir, indexDir } = tempDocs({
       "k.txt": [
         "某某县某某局2023年部门预算",

@@ -13,7 +13,7 @@ import {
 import { definitionIn, sectionIn, withReason } from "../operations/explain.js";
 import { answerMany, MAX_LISTED } from "../operations/many.js";
 import { lookup, type Looked } from "../operations/lookup.js";
-import { namesSomething, targetOf } from "../operations/target.js";
+import { amountTargetOf, namesSomething, targetOf } from "../operations/target.js";
 import { registerUnitNames } from "../operations/figures.js";
 import { describeDoc, renderDocItems, replies } from "../render/reply.js";
 import type { LoadedDoc } from "./answer.js";
@@ -177,7 +177,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       return { items, got };
     }
     if (measure === "预算差额" || measure === "完成率") {
-      const it = againstBudget(disc, t, label, measure);
+      const it = againstBudget(disc, amountTargetOf(q, topic, measure), labelFor(q, topic), measure);
       if (it) return { items: [it] };
     }
     if (isTotalMeasure(measure)) {

@@ -43,6 +43,8 @@ function withoutAsides(s: string): string {
     prev = s;
     // Short asides are part of a name ("因公出国（境）费", "（项）"): only longer ones go.
     s = s.replace(/（[^（）()]{4,}）|\([^（）()]{4,}\)/g, "");
+    // A short aside inside a long one ("(其中：…维修(护)费 2 万…)"): its brackets go, its words stay.
+    s = s.replace(/[（(]([^（）()]{1,3})[）)](?=[^（）()]*[）)])/g, "$1");
   }
   return s;
 }

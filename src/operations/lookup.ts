@@ -75,14 +75,17 @@ export function lookup(disc: Disclosure, t: Target, label: string, scale: string
   }
   const items = [itemOf(best.d, best.fact, labelOf(best.fact, label, t.measure))];
   if (twin) items.push(itemOf(twin.d, twin.fact, labelOf(twin.fact, label, twin.fact.measure)));
+  // What a figure measures in its document: an unqualified amount is the document's own stage.
+  const measureIn = (x: Found) =>
+    x.fact.measure === "value" ? (/决算|自评/.test(x.d.meta.kind) ? "决算数" : "预算数") : x.fact.measure;
   const rival = found.find(
     (f) =>
       f !== best &&
       f.fact.source !== best.fact.source &&
       f.recall >= 0.95 &&
       best.recall >= 0.95 &&
-      f.score >= best.score - 1 &&
-      f.fact.measure === best.fact.measure &&
+      f.score >= best.score - 3 &&
+      measureIn(f) === measureIn(best) &&
       !!SCALE[f.fact.unit] === !!SCALE[best.fact.unit] &&
       !sameAmount(f.fact, best.fact),
   );

@@ -80,7 +80,13 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
     }
   }
   // Two or more things named in the item ("一般公共服务支出的人员经费"): each must be found.
-  const named = q.metrics.filter((m) => m.answer === "figure" && labelKey(item).includes(labelKey(m.text)));
+  // Items only: a rate metric ("完成预算", "执行率") says what is measured of them, not another item.
+  const named = q.metrics.filter(
+    (m) =>
+      m.answer === "figure" &&
+      (m.quantity === "money" || m.quantity === "count") &&
+      labelKey(item).includes(labelKey(m.text)),
+  );
   const required =
     named.length >= 2 ? named.map((m) => [...new Set([labelKey(m.text), ...m.terms.map(labelKey)])]) : [];
   // "社会保障和就业支出里人员经费": a figure outside the container is another item.
@@ -106,4 +112,16 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
     container,
     stage: q.stage,
   };
+}
+
+/**
+ * The target of the amounts a rate is computed from: "三公经费完成预算的百分之多少" → the amounts of
+ * 三公经费 (the rate's own words, metrics that are percentages, taken out).
+ */
+export function amountTargetOf(q: Query, words: string, asked: Measure): Target {
+  let item = words;
+  const rates = q.metrics.filter((m) => m.quantity === "percent");
+  for (const m of rates) item = item.split(m.text).join("");
+  const items: Query = { ...q, metrics: q.metrics.filter((m) => !rates.includes(m)), quantity: "money" };
+  return targetOf(items, namesSomething(item) ? item : words, asked);
 }
