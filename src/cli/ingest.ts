@@ -29,7 +29,7 @@ export function formatReport(report: IngestReport): string {
     out.push(`  章节 ${d.sections} 个，句子 ${d.sentences} 句，表格 ${d.tables.length} 张`);
     for (const t of d.tables) {
       out.push(
-        `    - ${t.title}${t.unit ? `（${t.unit}）` : ""}：${t.present ? `${t.rows} 行 × ${t.columns} 栏` : "正文中没有表格内容（可能是图片）"}${pageList(t.pages)}`,
+        `    - ${t.title}${t.unit ? `（${t.unit}）` : ""}：${t.present ? `${t.rows} 行 × ${t.columns} 栏` : t.empty ? "空表（印出了表头，没有数字）" : "正文中没有表格内容（可能是图片）"}${pageList(t.pages)}`,
       );
     }
     for (const w of d.warnings) out.push(`  ⚠ ${w}`);

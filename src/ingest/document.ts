@@ -188,8 +188,9 @@ export function buildStructure(text: string): Structure {
   const hasRows = (t: Table) => t.rows.length > 0 || t.statedEmpty;
   const key = (title: string) => labelKey(title).replace(/[(（]续[)）]$/, "");
   const kept = parsed.filter(({ table: t }, i) => {
+    // A title naming the whole collection of tables ("省级部门预算公开报表") with no figure under it.
+    if (COLLECTION_TITLE_RE.test(t.title) && !t.present) return false;
     if (hasRows(t)) return true;
-    if (COLLECTION_TITLE_RE.test(t.title)) return false;
     return !parsed.some((o, j) => j !== i && hasRows(o.table) && key(o.table.title) === key(t.title));
   });
   for (const { block } of parsed.filter((p) => !kept.includes(p))) {

@@ -140,6 +140,8 @@ export const DocReport = z.object({
       rows: z.number().int(),
       columns: z.number().int(),
       present: z.boolean(),
+      /** Printed without figures (本表无数据, headers only): empty, not an image. */
+      empty: z.boolean().default(false),
       pages: z.array(z.number().int()).default([]),
       checks: z.object({ run: z.number().int(), failed: z.number().int() }).default({ run: 0, failed: 0 }),
     }),
@@ -169,6 +171,7 @@ export function reportOf(model: DocModel): DocReport {
       rows: t.rows.length,
       columns: t.columns.length,
       present: t.present,
+      empty: t.statedEmpty,
       pages: t.pages,
       checks: { run: t.checks.run, failed: t.checks.failed },
     })),

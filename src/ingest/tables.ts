@@ -45,6 +45,8 @@ export function isTitleLine(line: string): boolean {
   if (!TITLE_RE.test(norm) || TABLE_NUMBER_RE.test(norm) || LEADER_RE.test(norm)) return false;
   if (/^第.{1,3}部分/.test(norm) || /^(注|说明|备注)/.test(norm) || /[见如下]/.test(norm.slice(-3, -1)))
     return false;
+  // "详见单位的项目绩效目标表": a reference to a table, not its title.
+  if (/^见|详见|参见|具体见|请见/.test(norm)) return false;
   return true;
 }
 
@@ -742,9 +744,13 @@ export function parseTable(text: string, block: TableBlock): Table {
   // confidence (column-wise one-cell-per-line text): it is in the text, not an image.
   const printedFigures = rowsOfTokens.flat().filter((t) => t.kind === "number" && /[.,]/.test(t.text)).length;
   const present = rows.some((r) => r.cells.some((c) => c.value !== null)) || printedFigures >= 3;
+  // Its header or rows printed with no figure: an empty table (a form the unit has nothing to
+  // put in), not an image.
+  const printedEmpty = !present && (names.length >= 2 || rows.some((r) => /合计|总计/.test(r.label)));
   const emptyNote =
     /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") ||
-    (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join("")));
+    (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join(""))) ||
+    printedEmpty;
   return {
     title: numbered.title,
     number,

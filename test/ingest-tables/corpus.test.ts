@@ -96,3 +96,16 @@ describe("real disclosures: rows with code, label and figure as printed", () => 
     }
   });
 });
+
+describe("real disclosures: no printed table is taken for an image", () => {
+  it("header-only forms (政府性基金, 国有资本经营) are empty, not absent", () => {
+    for (const m of Object.values(docs)) {
+      for (const t of m.tables) {
+        if (!t.present) expect(t.statedEmpty, `${m.id}: ${t.title}`).toBe(true);
+      }
+    }
+    const fund = docs.plain019.tables.find((t) => /政府性基金/.test(t.title))!;
+    expect(fund.present).toBe(false);
+    expect(fund.statedEmpty).toBe(true);
+  });
+});

@@ -55,6 +55,24 @@ describe("made-up tables", () => {
     expect(col("项目支出")).toBe("64,840,547");
   });
 
+  it("a form printed with its header and no figures is empty; '详见…表' is a reference, not a table", () => {
+    const m = read(
+      [
+        "一、项目经费情况说明",
+        "项目绩效目标详见单位的项目绩效目标表",
+        "详见单位的项目绩效目标表",
+        "",
+        "政府性基金预算支出功能分类预算表",
+        "单位：元",
+        "  功能分类科目编码   功能分类科目名称      合计      基本支出     项目支出",
+        "  合计",
+      ].join("\n"),
+    );
+    expect(m.tables.map((t) => t.title)).toEqual(["政府性基金预算支出功能分类预算表"]);
+    expect(m.tables[0]!.present).toBe(false);
+    expect(m.tables[0]!.statedEmpty).toBe(true);
+  });
+
   it("multi-level 三公 header: figures placed by the form's sums", () => {
     const m = read(
       [
