@@ -158,17 +158,28 @@ export function extractMeta(text: string, tables: Table[]): DocMeta {
   // Tables headed "350科技和工信部门" name the unit with its budget code: staff type it that way too.
   const coded = unit ? new RegExp(`^(\\d{3,6})${unit}$`, "m").exec(all) : null;
   if (coded && unit) cleanAliases.push(`${coded[1]}${unit}`);
-  const titleLine =
-    lines
-      .slice(0, 3)
-      .map((l) => l.norm)
-      .join("") || null;
+  const year = findYear(head, all);
+  const kind = findKind(head, all, tables);
+  // The document's own title: a cover line naming the unit, the year and the kind
+  // ("江苏省人民检察院2017年部门预算"); else the same words put together from what was read
+  // ("上海市普陀区财政局2025年部门预算" from "普陀区2025年区级部门预算 / 预算主管部门：…").
+  const own = lines
+    .slice(0, 12)
+    .map((l) => l.norm.replace(/\s+/g, ""))
+    .find(
+      (l) => l.length <= 40 && !!unit && l.includes(unit) && /\d{4}年/.test(l) && /(预|决)算|自评/.test(l),
+    );
+  const composed = unit && year ? `${unit}${year}年${kind !== "其他" ? kind : ""}` : null;
+  const first = lines
+    .slice(0, 3)
+    .map((l) => l.norm)
+    .join("");
   return {
     unit,
     aliases: cleanAliases,
     region,
-    year: findYear(head, all),
-    kind: findKind(head, all, tables),
-    title: titleLine ? titleLine.slice(0, 80) : null,
+    year,
+    kind,
+    title: (own ?? composed ?? (first || null))?.slice(0, 80) ?? null,
   };
 }

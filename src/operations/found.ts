@@ -88,6 +88,14 @@ export function labelOf(f: Fact, asked: string, measure: Measure): string {
   return m && !asked.includes(m) ? `${asked} ${m}` : asked;
 }
 
+/** Where a figure is printed: its section, or its table with the table's number ("公开05表 …"). */
+function sectionOf(d: LoadedDoc, f: Fact): string | null {
+  if (f.source !== "table") return f.where || null;
+  const number = d.model.tables.find((t) => t.title === f.table)?.number;
+  const title = f.where || f.table || "";
+  return (number && !title.includes(number) ? `${number} ${title}` : title) || null;
+}
+
 /** An answer item for a printed figure. */
 export function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
   const m = d.meta;
@@ -100,7 +108,7 @@ export function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
     department: m.unit,
     year: m.year,
     docKind: m.kind,
-    section: f.where || null,
+    section: sectionOf(d, f),
     source: f.source,
     span: f.quote,
     page: pageOfOffset(d.model.pages, f.quote[0]) ?? undefined,

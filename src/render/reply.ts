@@ -18,7 +18,9 @@ export const compactQuote = (q: string) =>
 
 /** "第12页 · 公开05表 一般公共预算支出表 · 行政运行（2010101）". */
 export function whereOf(it: AnswerItem): string {
-  return [it.page ? `第${it.page}页` : "", it.section ?? ""].filter(Boolean).join(" · ");
+  // A table figure ends with its row as printed ("行政运行（2010101）").
+  const row = it.source === "table" ? it.label.split(" › ")[0]! : "";
+  return [it.page ? `第${it.page}页` : "", it.section ?? "", row].filter(Boolean).join(" · ");
 }
 
 /**
