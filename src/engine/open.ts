@@ -3,7 +3,15 @@ import { existsSync } from "node:fs";
 import type { AnyOrama } from "@orama/orama";
 import type { AppConfig } from "../config/env.js";
 import { logger } from "../config/logger.js";
-import { MODEL_VERSION, docIdOf, fileHash, labelKey, listFolder, type DocModel } from "../ingest/index.js";
+import {
+  MODEL_VERSION,
+  docIdOf,
+  fileHash,
+  fileStamp,
+  labelKey,
+  listFolder,
+  type DocModel,
+} from "../ingest/index.js";
 import { sentenceFacts, tableFacts, type Fact } from "../facts/extract.js";
 import { prepareFigures } from "../operations/figures.js";
 import { loadIntents } from "../intents/index.js";
@@ -187,11 +195,16 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
   const current = new Map<string, CatalogEntry>();
   const toBuild: string[] = [];
   let changed = !(read instanceof Map);
+  const stamps = new Map<string, string>();
   for (const path of paths) {
     const id = docIdOf(path);
     let hash: string;
     try {
-      hash = fileHash(path);
+      // Unchanged since it was last hashed (size, time, sidecar, ingestion code): not read again.
+      const stamp = fileStamp(path);
+      if (stamp) stamps.set(path, stamp);
+      const before = known.get(id);
+      hash = stamp && before?.stamp === stamp && !opts.rebuild ? before.hash : fileHash(path);
     } catch {
       toBuild.push(path); // unreadable: building reports why
       continue;
@@ -251,7 +264,10 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
     }
     const stored = result?.ok ? result.entry : current.get(path);
     if (!stored) continue;
-    if (!result || result.saved) entries.set(stored.id, stored);
+    if (!result || result.saved) {
+      const stamp = stamps.get(path);
+      entries.set(stored.id, stamp && stored.stamp !== stamp ? { ...stored, stamp } : stored);
+    }
     const entry = vetAliases(stored, unitNames, metricWords);
     if (result) changed = true;
     // Unit names and 科目 names stay whole in jieba's segmentation of questions.

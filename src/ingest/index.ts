@@ -389,6 +389,28 @@ export function listDocuments(dir: string): string[] {
 }
 
 /** Hash of a file as ingest would compute it, to decide whether a persisted model is current. */
+/**
+ * What changes when a document, its sidecar or the ingestion code changes, from `stat` alone (no
+ * read): a document whose stamp is the one recorded with its hash is not hashed again.
+ */
+export function fileStamp(path: string): string | null {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return null;
+    const side = path.slice(0, -extname(path).length) + ".meta.json";
+    let sidecar = "-";
+    try {
+      const ss = statSync(side);
+      sidecar = `${ss.size}:${ss.mtimeMs}`;
+    } catch {
+      // no sidecar
+    }
+    return `${st.size}:${st.mtimeMs}:${st.ino}|${sidecar}|${INGEST_CODE.slice(0, 16)}`;
+  } catch {
+    return null;
+  }
+}
+
 export function fileHash(path: string): string {
   const file = readRegularFile(path, MAX_FILE_BYTES);
   if ("reason" in file) throw new Error(file.reason);

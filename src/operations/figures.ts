@@ -77,7 +77,7 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
   if (cached) return cached;
   const strip = (s: string) => {
     let t = s;
-    for (const n of unitNames) if (n.length >= 2) t = t.split(n).join("");
+    for (const n of unitNames) if (n.length >= 2 && t.includes(n)) t = t.split(n).join("");
     return t;
   };
   if (f.source === "table") {
@@ -369,7 +369,8 @@ function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
   const codes = codesOf(d);
   // A code the document's rows print must match; a code it never prints leaves the words to decide.
   const wanted = t.codes.filter((c) => codes.has(c));
-  for (const f of wanted.length ? d.facts : factsHolding(d, names)) {
+  // The index pays off from the second question on: warm-up builds it, a cold document is scanned.
+  for (const f of wanted.length || !gramIndexes.has(d) ? d.facts : factsHolding(d, names)) {
     if (f.value === "" && f.source !== "table") continue;
     // A subject code read into a figure column ("302", "07") is not an amount.
     if (f.source === "table" && (/^0\d/.test(f.value) || codes.has(f.value))) continue;

@@ -39,6 +39,11 @@ export const CatalogEntry = z.object({
   words: z.array(z.string()),
   /** Sizes of the model and search files as written: a truncated or emptied file shows at open. */
   bytes: z.object({ model: z.number().int().positive(), search: z.number().int().positive() }),
+  /**
+   * Size and modification time of the document and its sidecar, and the ingestion code, when it was
+   * last hashed: while they are unchanged the file is not read again at start-up.
+   */
+  stamp: z.string().optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
