@@ -369,8 +369,23 @@ function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
   const codes = codesOf(d);
   // A code the document's rows print must match; a code it never prints leaves the words to decide.
   const wanted = t.codes.filter((c) => codes.has(c));
-  // The index pays off from the second question on: warm-up builds it, a cold document is scanned.
-  for (const f of wanted.length || !gramIndexes.has(d) ? d.facts : factsHolding(d, names)) {
+  // The index pays off from the second question on: warm-up builds it, a cold document is scanned
+  // with the same bound checked on each figure's words.
+  const indexed = gramIndexes.has(d);
+  const bounds = names.map((n) => {
+    const grams = [...new Set(bigrams(n))];
+    return { grams, need: Math.max(1, Math.ceil((MIN_RECALL * grams.length + 1) / 2)) };
+  });
+  const mayHold = (f: Fact) => {
+    const text = `${f.label}|${f.after ?? ""}|${f.context}|${f.subject ?? ""}|${f.whereKey}|${f.columnKey}|${f.code ?? ""}`;
+    return bounds.some(({ grams, need }) => {
+      let n = 0;
+      for (const g of grams) if (text.includes(g) && ++n >= need) return true;
+      return false;
+    });
+  };
+  for (const f of wanted.length ? d.facts : indexed ? factsHolding(d, names) : d.facts) {
+    if (!wanted.length && !indexed && !mayHold(f)) continue;
     if (f.value === "" && f.source !== "table") continue;
     // A subject code read into a figure column ("302", "07") is not an amount.
     if (f.source === "table" && (/^0\d/.test(f.value) || codes.has(f.value))) continue;
