@@ -64,6 +64,7 @@ const report: IngestReport = {
         rows: 30,
         columns: 6,
         present: true,
+        empty: false,
         pages: [],
         checks: { run: 0, failed: 0 },
       },
