@@ -357,7 +357,7 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
 }
 
 /** Targets whose candidates each document keeps (oldest dropped first). */
-const MEMO_SIZE = 32;
+const MEMO_SIZE = 256;
 const memos = new WeakMap<LoadedDoc, Map<string, Candidate[]>>();
 
 function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
