@@ -10,6 +10,7 @@ export function escapeHtml(text: string): string {
   return (
     text
       // NUL and lone surrogates are not text: Telegram would refuse the message.
+      // eslint-disable-next-line no-control-regex -- removing NUL is the point
       .replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
       .replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c)
   );

@@ -222,7 +222,8 @@ export class OutboxSender {
         ) {
           // Should not happen (all text is escaped), but a figure in plain text beats no answer.
           log.error({ err, chatKey: message.chatKey }, "Telegram rejected our HTML; resending as plain text");
-          const { parse_mode: _, ...rest } = message.payload;
+          const rest = { ...message.payload };
+          delete rest.parse_mode;
           return { rewrite: { ...rest, text: htmlToPlainText(String(message.payload.text)) } };
         }
         if (message.method === "answerCallbackQuery") {

@@ -35,7 +35,10 @@ export class KeptWords {
       const slot = this.byFirst.get(w[0]!) ?? { words: new Set<string>(), lengths: [] };
       if (slot.words.has(w)) continue;
       slot.words.add(w);
-      if (!slot.lengths.includes(w.length)) (slot.lengths.push(w.length), slot.lengths.sort((a, b) => b - a));
+      if (!slot.lengths.includes(w.length)) {
+        slot.lengths.push(w.length);
+        slot.lengths.sort((a, b) => b - a);
+      }
       this.byFirst.set(w[0]!, slot);
     }
   }
