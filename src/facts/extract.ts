@@ -172,6 +172,8 @@ export function tableFacts(model: DocModel): Fact[] {
       figures.forEach((cell, i) => {
         // Blank cells are kept (value "") so an answer can say the cell is blank rather than 0.
         if (cell.value === null && cell.text !== "") return;
+        // An unlabelled row's figure under no known column says nothing of what it is.
+        if (!row.label && !row.code && !cell.column) return;
         // An unlabelled row under a known template: the column path names the figure.
         const label = row.label ? labelKey(row.label) : unlabelledRowLabel(t.title, cell.column);
         const column = cell.column ?? (i === 0 ? null : `第${i + 1}列`);

@@ -105,12 +105,32 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
     }
     i = j - 1;
   }
+  /**
+   * A title wrapped onto a second line ("十一、一般公共预算“三公”经费、会议费、培训费支出预" / "算表"):
+   * the joined title and the index of its second line, or null.
+   */
+  const wrappedTitle = (i: number): { title: string; tail: number } | null => {
+    const head = lines[i]!;
+    if (head.blank || head.norm.length > 45 || /[。；，,：:]/.test(head.norm) || isTitleLine(head.norm))
+      return null;
+    for (let j = i + 1; j < lines.length && j <= i + 2; j++) {
+      const l = lines[j]!;
+      if (l.blank) continue;
+      if (l.norm.length > 8 || !/表$/.test(l.norm) || /\d/.test(l.norm)) return null;
+      const title = head.norm + l.norm;
+      return isTitleLine(title) ? { title, tail: j } : null;
+    }
+    return null;
+  };
   // 2. Space-separated rows after a title line ("收入支出决算总表" / "公开01表").
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (claimed.has(i) || toc.has(i) || line.blank || !isTitleLine(line.norm)) continue;
+    if (claimed.has(i) || toc.has(i) || line.blank) continue;
+    const wrapped = isTitleLine(line.norm) ? null : wrappedTitle(i);
+    if (!wrapped && !isTitleLine(line.norm)) continue;
+    if (wrapped) claimed.add(wrapped.tail);
     const body: Line[] = [];
-    let j = i + 1;
+    let j = wrapped ? wrapped.tail + 1 : i + 1;
     let inNote = false;
     for (; j < lines.length; j++) {
       const l = lines[j]!;
@@ -120,7 +140,7 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
         continue;
       }
       const n = l.norm;
-      if (PART_RE.test(n) || isTitleLine(n)) break;
+      if (PART_RE.test(n) || isTitleLine(n) || wrappedTitle(j)) break;
       // "公开09表" printed above the next title belongs to that table.
       if (TABLE_NUMBER_RE.test(n) && nextTitle(j)) break;
       if (NOTE_RE.test(n)) inNote = true;
@@ -133,7 +153,7 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
     while (body.length && body[body.length - 1]!.blank) body.pop();
     const above = prevContent(i);
     blocks.push({
-      title: line.norm,
+      title: wrapped?.title ?? line.norm,
       titleLine: line,
       lines: body,
       numberLine: above && TABLE_NUMBER_RE.test(above.norm) ? above : undefined,

@@ -27,7 +27,7 @@ const PATH: Record<Key, string> = {
 /** Print orders of the form; `needs` are header words that must be printed for the order to apply. */
 const ORDERS: Array<{ keys: Key[]; needs?: RegExp }> = [
   { keys: ["合计", "出国", "车", "购置", "运行", "接待"] },
-  { keys: ["合计", "三公", "出国", "车", "购置", "运行", "接待", "会议", "培训"], needs: /会议费/ },
+  { keys: ["合计", "三公", "出国", "车", "购置", "运行", "接待", "会议", "培训"], needs: /会议/ },
   { keys: ["合计", "出国", "接待", "车", "购置", "运行"] },
   { keys: ["合计", "出国", "接待", "车", "购置", "运行", "机关运行"], needs: /机关运行经费/ },
   { keys: ["合计", "出国", "车", "购置", "运行", "接待", "机关运行"], needs: /机关运行经费/ },
@@ -108,6 +108,23 @@ export function columnTemplateFor(title: string, texts: string[], header = ""): 
     const b = groupColumns(texts.slice(half), header);
     if (a && b)
       return [...a.map((c) => (c ? `预算数 › ${c}` : null)), ...b.map((c) => (c ? `决算数 › ${c}` : null))];
+  }
+  // A zero may be printed out of its place (a line lower in a PDF): zeros count as blanks in the
+  // sums, so the others are placed without them and the zeros keep no column.
+  const isZero = (t: string) => num(t)?.isZero() ?? false;
+  // Not for a form printing 预算数 beside 决算数: which half a figure is in would be a guess.
+  const twoHalves = /预算/.test(header) && /决算/.test(header);
+  if (!twoHalves && texts.some(isZero) && texts.some((t) => !isZero(t))) {
+    const kept = texts.map((t, i) => ({ t, i })).filter((x) => !isZero(x.t));
+    const placed = groupColumns(
+      kept.map((x) => x.t),
+      header,
+    );
+    if (placed) {
+      const out: Array<string | null> = texts.map(() => null);
+      kept.forEach((x, k) => (out[x.i] = placed[k] ? `${measure} › ${placed[k]}` : null));
+      return out;
+    }
   }
   return null;
 }

@@ -475,7 +475,11 @@ function singleFigureRow(title: string, rows: Token[][]): Entry | null {
   if (!templateRowLabel(title)) return null;
   const tokens = rows.flat();
   const words = tokens.filter((t) => t.kind === "label");
-  if (!words.every((t) => FORM_HEADER_RE.test(labelKey(t.text)) || /[:：]/.test(t.text))) return null;
+  // Besides the header words only the form's preamble: "部门：", the unit's name, "单位：万元".
+  const preamble = (t: Token) =>
+    /[:：]/.test(t.text) ||
+    /(院|局|厅|委|办|室|委员会|部|中心|街道|办事处|政府|法院|检察院)$/.test(labelKey(t.text));
+  if (!words.every((t) => FORM_HEADER_RE.test(labelKey(t.text)) || preamble(t))) return null;
   const values = tokens.filter((t) => t.kind === "number" || t.kind === "dash");
   if (values.length < 3 || values.length > 24) return null;
   return { code: [], label: [], values };
@@ -529,6 +533,8 @@ function buildRows(
       names.length % values.length === 0 &&
       names.every((n, i) => n === chunk[i % values.length]);
     if (template) cols = template;
+    // A form's unlabelled row whose figures fit none of its print orders: no column is known.
+    else if (!e.label.length && templateRowLabel(title)) cols = values.map(() => null);
     else if (names.length === values.length) cols = names;
     else if (repeated) cols = chunk;
     else if (trailingFigureNames(names, values.length)) {

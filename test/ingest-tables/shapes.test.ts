@@ -73,6 +73,67 @@ describe("made-up tables", () => {
     expect(m.tables[0]!.statedEmpty).toBe(true);
   });
 
+  it("a title wrapped onto a second line ('…支出预' / '算表') starts its own table; the form's preamble does not stop its template", () => {
+    const m = read(
+      [
+        "十、一般公共预算机关运行经费支出预算表",
+        "单位：万元",
+        "  项目          金额",
+        "  办公费        12.00",
+        "十一、一般公共预算“三公”经费、会议费、培训费支出预",
+        "算表",
+        "部门：",
+        "某县某局",
+        "单位：万元",
+        "“三公”经费",
+        "因公出",
+        "合计",
+        "小计",
+        "国（境）",
+        "费",
+        "1,452.35",
+        "公务用车购置及运行维护费",
+        "584.35",
+        "110.00",
+        "小计",
+        "317.80",
+        "公务用车购置费",
+        "公务用车运行维护费",
+        "接待费",
+        "50.00",
+        "267.80",
+        "156.55",
+        "会议费",
+        "培训费",
+        "168.00",
+        "700.00",
+      ].join("\n"),
+    );
+    const form = m.tables.find((t) => /三公/.test(t.title))!;
+    expect(form.title).toBe("十一、一般公共预算“三公”经费、会议费、培训费支出预算表");
+    const cells = form.rows[0]!.cells;
+    expect(cells.find((c) => c.column === "预算数 › “三公”经费 › 小计")?.text).toBe("584.35");
+    expect(cells.find((c) => c.column === "预算数 › 公务接待费")?.text).toBe("156.55");
+  });
+
+  it("a 三公 form whose zero is printed out of place: the others placed, the zero and any figure the sums leave open get no column", () => {
+    const m = read(
+      [
+        "“三公”经费、会议费、培训费支出预算表",
+        "单位：万元",
+        "  合计   “三公”经费   因公出国（境）费   公务用车购置及运行维护费   公务接待费   会议费   培训费",
+        "  2,542.60   833.60   222.50   183.60   183.60   427.50   1,305.25   403.75",
+        "  0",
+      ].join("\n"),
+    );
+    const form = m.tables.find((t) => /三公/.test(t.title))!;
+    const cells = form.rows.flatMap((r) => r.cells);
+    expect(cells.find((c) => c.column === "预算数 › “三公”经费 › 小计")?.text).toBe("833.60");
+    expect(cells.find((c) => c.column === "预算数 › 合计")?.text).toBe("2,542.60");
+    // Never a figure under a guessed column.
+    for (const c of cells) if (c.column) expect(c.column.startsWith("预算数 › ")).toBe(true);
+  });
+
   it("multi-level 三公 header: figures placed by the form's sums", () => {
     const m = read(
       [
