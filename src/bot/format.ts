@@ -2,7 +2,7 @@
 import type { AnswerItem, AnswerResult, DocSummary } from "../answer/types.js";
 import type { IngestReport } from "../engine/index.js";
 import type { DocReport } from "../ingest/index.js";
-import type { JournalStats } from "../journal/index.js";
+import type { DayStats, JournalStats } from "../journal/index.js";
 import { escapeHtml as esc } from "./html.js";
 
 /** At most this many "查看原文" buttons per answer (one per figure shown). */
@@ -151,20 +151,26 @@ export function renderIntakeReport(d: DocReport, report: IngestReport, seconds: 
   return lines.join("\n");
 }
 
-/** The questions log for administrators: questions per day, outcomes, most frequent unanswered. */
+const CHANNEL_NAMES: Record<string, string> = { telegram: "Telegram", web: "网页和接口" };
+
+/** The questions log for administrators: questions per day and per channel, outcomes, most frequent unanswered. */
 export function renderStats(
   stats: JournalStats,
   engine: { documents: number; loaded: number; generation: string },
 ): string {
   const total = stats.days.reduce((n, d) => n + d.questions, 0);
+  const counts = (c: Omit<DayStats, "day">) =>
+    `${c.questions} 问（已回答 ${c.answered}，未找到 ${c.notFound}，反问 ${c.ambiguous}${c.errors ? `，出错 ${c.errors}` : ""}）`;
   const lines = [`<b>问答统计（近 7 天，共 ${total} 个问题）</b>`];
   if (stats.days.length === 0) lines.push("近 7 天没有问题。");
-  for (const d of stats.days)
-    lines.push(
-      `${d.day}：${d.questions} 问（已回答 ${d.answered}，未找到 ${d.notFound}，反问 ${d.ambiguous}${d.errors ? `，出错 ${d.errors}` : ""}）`,
-    );
+  for (const d of stats.days) lines.push(`${d.day}：${counts(d)}`);
+  // The bot and the help desk (page and HTTP API) share the questions log.
+  if (stats.channels.length) {
+    lines.push("", "<b>按渠道：</b>");
+    for (const c of stats.channels) lines.push(`${esc(CHANNEL_NAMES[c.channel] ?? c.channel)}：${counts(c)}`);
+  }
   if (stats.unanswered.length) {
-    lines.push("", "<b>最常问但文档没有回答的问题：</b>");
+    lines.push("", "<b>最常问但文档没有回答的问题（各渠道）：</b>");
     stats.unanswered.forEach((q, i) => lines.push(`${i + 1}. ${esc(q.question)}（${q.count} 次）`));
   }
   lines.push(

@@ -2,21 +2,28 @@
 // records received updates is synced to disk (synchronous=FULL) before Telegram is told they
 // arrived; later commits (replies queued, sent) use synchronous=NORMAL: losing one of those to a
 // power cut means an update handled again or a reply sent again, never one lost.
+// The schema is versioned (PRAGMA user_version) and migrated when a file is opened, so a journal
+// written by an earlier version keeps its updates, replies, buttons and questions.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type {
-  DayStats,
-  Journal,
-  JournalStats,
-  JournalUpdate,
-  OutboxEntry,
-  OutboxMessage,
-  QuestionOutcome,
-  UpdateState,
+import {
+  MAX_LOGGED_QUESTION,
+  QUESTION_CHANNELS,
+  type ChannelStats,
+  type DayStats,
+  type Journal,
+  type JournalStats,
+  type JournalUpdate,
+  type LoggedQuestion,
+  type OutboxEntry,
+  type OutboxMessage,
+  type QuestionOutcome,
+  type UpdateState,
 } from "./types.js";
 
-const SCHEMA = `
+/** Version 1: the first schema (files written before versioning have user_version 0 and these tables). */
+const SCHEMA_V1 = `
 CREATE TABLE IF NOT EXISTS updates (
   update_id   INTEGER PRIMARY KEY,
   chat_key    TEXT,
@@ -59,6 +66,51 @@ CREATE TABLE IF NOT EXISTS buttons (
   expires_at  INTEGER NOT NULL
 );
 `;
+
+/**
+ * Version 2: the questions log holds every channel. Telegram questions keep their update_id
+ * (unique, so an update handled again is logged once); questions of the help desk have none.
+ */
+const SCHEMA_V2 = `
+CREATE TABLE questions_v2 (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  channel     TEXT NOT NULL DEFAULT 'telegram',
+  update_id   INTEGER UNIQUE,
+  chat_id     INTEGER,
+  user_id     INTEGER,
+  question    TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  day         TEXT NOT NULL,
+  at          INTEGER NOT NULL
+);
+INSERT INTO questions_v2 (channel, update_id, chat_id, user_id, question, status, day, at)
+  SELECT 'telegram', update_id, chat_id, user_id, question, status, day, at FROM questions
+  ORDER BY at, update_id;
+DROP TABLE questions;
+ALTER TABLE questions_v2 RENAME TO questions;
+CREATE INDEX questions_day ON questions(day);
+CREATE INDEX questions_at ON questions(at);
+`;
+
+/** Migrations in order: MIGRATIONS[i] takes a file from user_version i to i + 1. */
+const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the file to SCHEMA_VERSION, one migration per transaction. BEGIN IMMEDIATE and the version
+ * read inside it: a bot and a help desk opening the same old file at once migrate it once.
+ */
+function migrate(db: Database.Database): void {
+  const version = () => db.pragma("user_version", { simple: true }) as number;
+  while (version() < SCHEMA_VERSION) {
+    db.transaction(() => {
+      const from = version();
+      if (from >= SCHEMA_VERSION) return;
+      db.exec(MIGRATIONS[from]!);
+      db.pragma(`user_version = ${from + 1}`);
+    }).immediate();
+  }
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Sent updates are kept this long to recognise a late duplicate delivery. */
@@ -106,7 +158,7 @@ export class SqliteJournal implements Journal {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("busy_timeout = 5000");
-    this.db.exec(SCHEMA);
+    migrate(this.db);
     const db = this.db;
     this.stmt = {
       insertUpdate: db.prepare(
@@ -125,8 +177,11 @@ export class SqliteJournal implements Journal {
         "UPDATE updates SET state = 'answered', answered_at = ? WHERE update_id = ? AND state = 'received'",
       ),
       question: db.prepare(
-        `INSERT INTO questions (update_id, chat_id, user_id, question, status, day, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO questions (channel, update_id, chat_id, user_id, question, status, day, at)
+         VALUES ('telegram', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      logQuestion: db.prepare(
+        "INSERT INTO questions (channel, question, status, day, at) VALUES (?, ?, ?, ?, ?)",
       ),
       settle: db.prepare(
         `UPDATE updates SET state = 'sent', sent_at = ? WHERE update_id = ? AND state = 'answered'
@@ -153,6 +208,12 @@ export class SqliteJournal implements Journal {
                 SUM(status = 'answered') AS answered, SUM(status = 'not_found') AS notFound,
                 SUM(status = 'ambiguous') AS ambiguous, SUM(status = 'error') AS errors
          FROM questions WHERE at >= ? GROUP BY day ORDER BY day`,
+      ),
+      channels: db.prepare(
+        `SELECT channel, COUNT(*) AS questions,
+                SUM(status = 'answered') AS answered, SUM(status = 'not_found') AS notFound,
+                SUM(status = 'ambiguous') AS ambiguous, SUM(status = 'error') AS errors
+         FROM questions WHERE at >= ? GROUP BY channel`,
       ),
       unansweredQuestions: db.prepare(
         `SELECT question, COUNT(*) AS count FROM questions WHERE status = 'not_found' AND at >= ?
@@ -272,18 +333,36 @@ export class SqliteJournal implements Journal {
     return JSON.parse(row.action) as unknown;
   }
 
+  async logQuestion(entry: LoggedQuestion, now: number): Promise<void> {
+    this.stmt.logQuestion.run(
+      entry.channel,
+      entry.question.slice(0, MAX_LOGGED_QUESTION),
+      entry.status,
+      localDay(now),
+      now,
+    );
+  }
+
   async stats(now: number, days = 7): Promise<JournalStats> {
     const since = now - days * DAY_MS;
     const dayRows = this.stmt.days.all(since) as DayStats[];
+    const counts = (r: Omit<DayStats, "day">) => ({
+      questions: Number(r.questions),
+      answered: Number(r.answered),
+      notFound: Number(r.notFound),
+      ambiguous: Number(r.ambiguous),
+      errors: Number(r.errors),
+    });
+    const rank = (c: string) => {
+      const i = QUESTION_CHANNELS.indexOf(c as ChannelStats["channel"]);
+      return i < 0 ? QUESTION_CHANNELS.length : i;
+    };
+    const channelRows = this.stmt.channels.all(since) as ChannelStats[];
     return {
-      days: dayRows.map((d) => ({
-        day: d.day,
-        questions: Number(d.questions),
-        answered: Number(d.answered),
-        notFound: Number(d.notFound),
-        ambiguous: Number(d.ambiguous),
-        errors: Number(d.errors),
-      })),
+      days: dayRows.map((d) => ({ day: d.day, ...counts(d) })),
+      channels: channelRows
+        .map((c) => ({ channel: c.channel, ...counts(c) }))
+        .sort((a, b) => rank(a.channel) - rank(b.channel) || a.channel.localeCompare(b.channel)),
       unanswered: this.stmt.unansweredQuestions.all(since, 10) as JournalStats["unanswered"],
       pendingReplies: (this.stmt.pendingCount.get() as { n: number }).n,
     };

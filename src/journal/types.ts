@@ -8,6 +8,9 @@
 //  - `enqueue` is idempotent per (updateId, seq), so an update handled again after a crash does
 //    not queue its replies twice;
 //  - an update's state only moves forward: received → answered → sent.
+// The questions log behind /stats (and GET /api/stats of the help desk) holds the questions of
+// every channel: the bot's are logged with their update (`answered`), the others' (the web page
+// and HTTP API) with `logQuestion`; an adapter keeps the channel with each question.
 
 /** An update as recorded: its id, the chat it belongs to (for per-chat order) and the raw JSON. */
 export interface JournalUpdate {
@@ -44,12 +47,28 @@ export interface OutboxMessage extends OutboxEntry {
 /** What became of a question, for the questions log behind /stats. */
 export type QuestionStatus = "answered" | "not_found" | "ambiguous" | "error";
 
+/** Where a question was asked: the Telegram bot, or the help desk's page and HTTP API. */
+export type QuestionChannel = "telegram" | "web";
+export const QUESTION_CHANNELS: readonly QuestionChannel[] = ["telegram", "web"];
+
+/** A question asked in Telegram (logged with its update, channel "telegram"). */
 export interface QuestionOutcome {
   question: string;
   status: QuestionStatus;
   chatId: number;
   userId?: number;
 }
+
+/** A question asked outside Telegram, for the questions log. */
+export interface LoggedQuestion {
+  channel: Exclude<QuestionChannel, "telegram">;
+  /** As the person typed it, already cleaned of control characters; adapters cap its length. */
+  question: string;
+  status: QuestionStatus;
+}
+
+/** Longest question text the log keeps (longer ones are cut). */
+export const MAX_LOGGED_QUESTION = 500;
 
 export interface DayStats {
   /** YYYY-MM-DD, local time of the server. */
@@ -61,9 +80,22 @@ export interface DayStats {
   errors: number;
 }
 
+/** The questions of one channel over the period of the stats. */
+export interface ChannelStats {
+  channel: QuestionChannel;
+  questions: number;
+  answered: number;
+  notFound: number;
+  ambiguous: number;
+  errors: number;
+}
+
 export interface JournalStats {
+  /** Every channel together, one entry per day with questions. */
   days: DayStats[];
-  /** Questions the documents did not answer, most frequent first. */
+  /** The same period per channel (channels with no question left out), telegram first. */
+  channels: ChannelStats[];
+  /** Questions the documents did not answer (every channel), most frequent first. */
   unanswered: Array<{ question: string; count: number }>;
   /** Replies waiting in the outbox. */
   pendingReplies: number;
@@ -93,6 +125,8 @@ export interface Journal {
   putButton(id: string, action: unknown, expiresAt: number): Promise<void>;
   /** The action of a button, or undefined when unknown or expired. */
   getButton(id: string, now: number): Promise<unknown>;
+  /** Logs a question asked outside Telegram (the help desk); it counts in `stats` with its channel. */
+  logQuestion(entry: LoggedQuestion, now: number): Promise<void>;
   stats(now: number, days?: number): Promise<JournalStats>;
   /** Forgets what is no longer needed (sent updates after a week, expired buttons…). */
   prune(now: number): Promise<void>;

@@ -46,6 +46,19 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      "/api/stats": {
+        get: {
+          summary:
+            "The questions log (administrators: Authorization: Bearer ADMIN_TOKEN): questions per day and per channel (bot, help desk), answered / not found / asked back, the most frequent unanswered",
+          security: [{ adminToken: [] }],
+          responses: {
+            "200": { description: "Statistics of the last 7 days", content: json("StatsResponse") },
+            "401": error("Missing or wrong administrator token"),
+            "403": error("Statistics are disabled (no ADMIN_TOKEN set)"),
+            "503": error("The journal is not open"),
+          },
+        },
+      },
       "/api/docs": {
         get: {
           summary: "The catalog of loaded documents",

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { AnswerResult } from "../answer/types.js";
 import { DocReport } from "../ingest/index.js";
+import type { JournalStats } from "../journal/index.js";
 import type { QueryContext } from "../query/types.js";
 
 /** The schemas named in the OpenAPI document (components.schemas), by id. */
@@ -143,3 +144,36 @@ export const UploadResponse = z
 export type UploadResponse = z.infer<typeof UploadResponse>;
 
 export const DocIdParams = z.object({ id: z.string().min(1).max(300) });
+
+const outcomeCounts = {
+  questions: z.number().int(),
+  answered: z.number().int(),
+  notFound: z.number().int(),
+  ambiguous: z.number().int().meta({ description: "Asked back: the question fits several documents" }),
+  errors: z.number().int(),
+};
+
+/** GET /api/stats: the questions log of the journal (the bot's /stats), every channel. */
+export const StatsResponse = z
+  .object({
+    days: z
+      .array(
+        z.object({
+          day: z.string().meta({ description: "YYYY-MM-DD, server local time" }),
+          ...outcomeCounts,
+        }),
+      )
+      .meta({ description: "Every channel together, one entry per day with questions (last 7 days)" }),
+    channels: z
+      .array(z.object({ channel: z.enum(["telegram", "web"]), ...outcomeCounts }))
+      .meta({ description: "The same 7 days per channel: the Telegram bot, the help desk (page and API)" }),
+    unanswered: z
+      .array(z.object({ question: z.string(), count: z.number().int() }))
+      .meta({ description: "Questions the documents did not answer, most frequent first (at most 10)" }),
+    pendingReplies: z.number().int().meta({ description: "Bot replies waiting to be sent" }),
+  })
+  .register(apiSchemas, { id: "StatsResponse" });
+
+// The schema documents exactly what the journal returns (a compile-time check that they agree).
+const statsAgree: Same<z.infer<typeof StatsResponse>, JournalStats> = true;
+void statsAgree;

@@ -9,6 +9,8 @@ import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import multipart from "@fastify/multipart";
 import { logger as rootLogger, type Logger } from "../config/logger.js";
+import { MAX_LOGGED_QUESTION, type Journal, type QuestionStatus } from "../journal/index.js";
+import { cleanText } from "../bot/updates.js";
 import { ApiFailure, checkUploadName, type Library } from "./library.js";
 import { openApiDocument } from "./openapi.js";
 import { AskRequest, DocIdParams, PassageQuery, type ApiError } from "./schemas.js";
@@ -18,6 +20,13 @@ export interface ServerOptions {
   library: Library;
   settings: Pick<WebSettings, "ADMIN_TOKEN" | "WEB_MAX_UPLOAD_MB" | "WEB_RATE_LIMIT" | "WEB_TRUST_PROXY">;
   logger?: Logger;
+  /**
+   * The bot's journal (JOURNAL_FILE): each question asked is logged in it (channel "web") and
+   * GET /api/stats reads it. Not closed by the server. Without it questions are not logged.
+   */
+  journal?: Journal;
+  /** The clock of the questions log (tests). */
+  now?: () => number;
 }
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "public");
@@ -49,6 +58,14 @@ export function isAdmin(header: string | undefined, token: string | undefined): 
   if (!m) return false;
   // Equal-length digests: timingSafeEqual's time does not depend on where the strings differ.
   return timingSafeEqual(sha(m[1]!), sha(token));
+}
+
+/**
+ * A question as the questions log keeps it: control characters and lone surrogates removed (as
+ * the bot does), whitespace runs made one space, capped; empty when nothing is left.
+ */
+export function loggedQuestion(text: string): string {
+  return [...cleanText(text).replace(/\s+/g, " ").trim()].slice(0, MAX_LOGGED_QUESTION).join("").trim();
 }
 
 const fail = (status: number, code: string, message: string) => new ApiFailure(status, code, message);
@@ -117,8 +134,9 @@ function toApiError(err: unknown): { status: number; body: ApiError } {
 }
 
 export async function buildServer(opts: ServerOptions) {
-  const { library, settings } = opts;
+  const { library, settings, journal } = opts;
   const log = opts.logger ?? rootLogger;
+  const now = opts.now ?? Date.now;
   const maxUpload = Math.round(settings.WEB_MAX_UPLOAD_MB * 1024 * 1024);
   const app = Fastify({
     loggerInstance: log.child({ component: "web" }),
@@ -208,10 +226,61 @@ export async function buildServer(opts: ServerOptions) {
         `${zodMessage(parsed.error.issues)}。请发送 {"question": "问题", "context": 上次回答的 context}。`,
       );
     const started = performance.now();
-    const result = library.ask(parsed.data);
-    req.log.debug({ ms: performance.now() - started, status: result.status }, "answered");
-    return result;
+    let status: QuestionStatus = "error";
+    try {
+      const result = library.ask(parsed.data);
+      status = result.status;
+      req.log.debug({ ms: performance.now() - started, status: result.status }, "answered");
+      return result;
+    } finally {
+      logQuestion(req, parsed.data.question, status);
+    }
   });
+
+  /**
+   * Adds the question to the questions log. The answer does not wait for it (a shared database
+   * being slow never slows the help desk), and a journal failure is a warning, never a failed answer.
+   */
+  function logQuestion(req: FastifyRequest, text: string, status: QuestionStatus): void {
+    const question = loggedQuestion(text);
+    if (!journal || !question) return;
+    const warn = (err: unknown) =>
+      req.log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        "could not log the question in the journal",
+      );
+    try {
+      journal.logQuestion({ channel: "web", question, status }, now()).catch(warn);
+    } catch (err) {
+      warn(err); // an adapter that throws instead of rejecting
+    }
+  }
+
+  /** Administrators only: 403 when no ADMIN_TOKEN is set, 401 without the right Bearer token. */
+  const requireAdmin = (disabled: { code: string; message: string }) => async (req: FastifyRequest) => {
+    if (!settings.ADMIN_TOKEN) throw fail(403, disabled.code, disabled.message);
+    if (!isAdmin(req.headers.authorization, settings.ADMIN_TOKEN))
+      throw fail(401, "unauthorized", "需要管理员口令：请在请求头加上 Authorization: Bearer <ADMIN_TOKEN>。");
+  };
+
+  app.get(
+    "/api/stats",
+    {
+      preValidation: requireAdmin({
+        code: "stats_disabled",
+        message: "未设置 ADMIN_TOKEN，统计接口已关闭：请管理员设置后重启。",
+      }),
+    },
+    async (_req, reply) => {
+      // Not an error of this request: the start-up log says why the journal is not open.
+      if (!journal)
+        return reply.status(503).send({
+          code: "no_journal",
+          message: "没有打开问答日志（JOURNAL_FILE）：请管理员查看服务器日志。",
+        } satisfies ApiError);
+      return journal.stats(now());
+    },
+  );
 
   app.get("/api/docs", async () => library.documents());
 
@@ -256,20 +325,10 @@ export async function buildServer(opts: ServerOptions) {
     "/api/docs",
     {
       // Checked before the body is read: a refused caller's upload never reaches the disk.
-      preValidation: async (req) => {
-        if (!settings.ADMIN_TOKEN)
-          throw fail(
-            403,
-            "uploads_disabled",
-            "未设置 ADMIN_TOKEN，网页上传已关闭：请管理员设置后重启，或把文件放进文档目录。",
-          );
-        if (!isAdmin(req.headers.authorization, settings.ADMIN_TOKEN))
-          throw fail(
-            401,
-            "unauthorized",
-            "需要管理员口令：请在请求头加上 Authorization: Bearer <ADMIN_TOKEN>。",
-          );
-      },
+      preValidation: requireAdmin({
+        code: "uploads_disabled",
+        message: "未设置 ADMIN_TOKEN，网页上传已关闭：请管理员设置后重启，或把文件放进文档目录。",
+      }),
     },
     async (req, reply) => {
       if (!req.isMultipart())

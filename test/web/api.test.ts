@@ -1,9 +1,19 @@
 // The help desk's HTTP API over real HTTP (fastify listening on a free port of 127.0.0.1).
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AskResponse, DocsResponse, PassageResponse, UploadResponse } from "../../src/web/schemas.js";
-import { isAdmin } from "../../src/web/server.js";
+import pino from "pino";
+import type { Logger } from "../../src/config/logger.js";
+import { localDay, openSqliteJournal, type Journal } from "../../src/journal/index.js";
+import { Library } from "../../src/web/library.js";
+import {
+  AskResponse,
+  DocsResponse,
+  PassageResponse,
+  StatsResponse,
+  UploadResponse,
+} from "../../src/web/schemas.js";
+import { buildServer, isAdmin } from "../../src/web/server.js";
 import {
   ADMIN_TOKEN,
   TAOYUAN,
@@ -158,8 +168,15 @@ describe("documents", () => {
     };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/ask", "/api/docs", "/api/docs/{id}", "/api/docs/{id}/file"]),
+      expect.arrayContaining([
+        "/api/ask",
+        "/api/stats",
+        "/api/docs",
+        "/api/docs/{id}",
+        "/api/docs/{id}/file",
+      ]),
     );
+    expect(doc.components.schemas.StatsResponse!.properties).toHaveProperty("channels");
     expect(Object.keys(doc.components.schemas.AskRequest!.properties!)).toEqual([
       "question",
       "context",
@@ -272,6 +289,71 @@ describe("POST /api/docs (administrators)", () => {
     expect([r.status, r.json.code]).toEqual([422, "unreadable_document"]);
     expect(readdirSync(s.docsDir)).toEqual(before);
     expect(existsSync(join(s.docsDir, "scan.pdf"))).toBe(false);
+  });
+});
+
+describe("the questions log (the bot's journal)", () => {
+  it("logs each question asked over HTTP; GET /api/stats shows it to administrators only", async () => {
+    const { root, docsDir, indexDir } = docsFolder({}, ["000_3203cba3208c2c1f.txt"]);
+    const journalFile = join(root, "journal.sqlite");
+    const file = openSqliteJournal(journalFile);
+    let broken = false;
+    // The journal, whose logQuestion fails while `broken`.
+    const journal = new Proxy(file, {
+      get: (target, prop) =>
+        prop === "logQuestion" && broken
+          ? () => Promise.reject(new Error("disk I/O error"))
+          : (Reflect.get(target, prop, target) as (...a: unknown[]) => unknown).bind(target),
+    }) as Journal;
+    const warnings: string[] = [];
+    const log = pino(
+      { level: "warn", base: undefined },
+      { write: (line: string) => void warnings.push((JSON.parse(line) as { msg: string }).msg) },
+    ) as unknown as Logger;
+    const library = await Library.open({ docsDir, indexDir, intentsDir: "intents" });
+    const app = await buildServer({
+      library,
+      journal,
+      logger: log,
+      settings: { ADMIN_TOKEN, WEB_MAX_UPLOAD_MB: 1, WEB_RATE_LIMIT: 1000, WEB_TRUST_PROXY: false },
+    });
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      const stats = (token?: string) =>
+        fetch(`${url}/api/stats`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const answered = await post(`${url}/api/ask`, { question: "曾都区科经局2022年收支总计是多少？" });
+      const missing = await post(`${url}/api/ask`, { question: "  火星\u0007基地\n建设费多少 " });
+      expect([answered.json.status, missing.json.status]).toEqual(["answered", "not_found"]);
+      await post(`${url}/api/ask`, { question: "x", extra: 1 }); // refused: not a question, not logged
+
+      expect((await stats()).status).toBe(401);
+      const wrong = await stats("not-the-admin-token-at-all");
+      expect([wrong.status, ((await wrong.json()) as { code: string }).code]).toEqual([401, "unauthorized"]);
+      // A server opened without a journal says so.
+      const none = await fetch(`${s.url}/api/stats`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect([none.status, ((await none.json()) as { code: string }).code]).toEqual([503, "no_journal"]);
+      const ok = await stats(ADMIN_TOKEN);
+      expect(ok.status).toBe(200);
+      const body = StatsResponse.parse(await ok.json());
+      expect(body.channels).toEqual([
+        { channel: "web", questions: 2, answered: 1, notFound: 1, ambiguous: 0, errors: 0 },
+      ]);
+      expect(body.days).toEqual([
+        { day: localDay(Date.now()), questions: 2, answered: 1, notFound: 1, ambiguous: 0, errors: 0 },
+      ]);
+      // Cleaned as the bot cleans what users type: no control characters, one space for a run.
+      expect(body.unanswered).toEqual([{ question: "火星基地 建设费多少", count: 1 }]);
+
+      // A journal that fails costs the log entry, never the answer.
+      broken = true;
+      const still = await post(`${url}/api/ask`, { question: "曾都区科经局2022年收支总计是多少？" });
+      expect([still.status, still.json.status]).toEqual([200, "answered"]);
+      expect(warnings).toContain("could not log the question in the journal");
+    } finally {
+      await app.close();
+      await file.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
