@@ -352,7 +352,8 @@ function headerName(t: Token): string | null {
   const name = t.text.replace(/功能分类$|经济分类$/, "");
   if (t.kind !== "label" || name.length < 2 || STRUCTURAL_HEADERS.has(name.replace(/\s/g, ""))) return null;
   // Dates, the unit's own name and single characters of letter-spaced labels are not columns.
-  if (/^\d*年度?$|^\d*月$|(局|部门|中心|委员会)$/.test(name)) return null;
+  if (/^\d*年度?$|^\d*月$|(局|部门|中心|委员会|人民法院|检察院|办公厅|办公室|人民政府|办事处)$/.test(name))
+    return null;
   if (/^(部门|单位|预算年度|金额单位|编制单位)[:：]/.test(name) || /[:：]/.test(name)) return null;
   return name;
 }

@@ -67,6 +67,8 @@ interface Fields {
   fields: Array<{ text: string; weight: number }>;
   /** Label words beyond connectors, for precision. */
   own: string;
+  /** Table figures: the row's own words alone (a row the name explains is the item, whatever column). */
+  ownRow?: string;
 }
 
 const fieldCache = new WeakMap<Fact, Fields>();
@@ -85,11 +87,12 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
     cached = {
       fields: [
         { text: label, weight: 1 },
-        { text: f.columnKey, weight: 0.95 },
+        { text: strip(f.columnKey), weight: 0.95 },
         { text: f.code ?? "", weight: 1 },
         { text: f.whereKey, weight: 0.5 },
       ],
-      own: content(label.replace(CONNECTORS, "")) + content(f.columnKey.replace(CONNECTORS, "")),
+      own: content(label.replace(CONNECTORS, "")) + content(strip(f.columnKey).replace(CONNECTORS, "")),
+      ownRow: content(label.replace(CONNECTORS, "")),
     };
   } else {
     // "X 占 42.89%": the share belongs to the words before 占, not to the denominator after it.
@@ -401,7 +404,9 @@ function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
     let which = 0;
     names.forEach((n, i) => {
       const r = recallOf(n, fields.fields);
-      const p = precisionOf(n, fields.own);
+      // A row the name explains outright is the item, whatever its column is called.
+      const rowP = fields.ownRow ? precisionOf(n, fields.ownRow) : 0;
+      const p = Math.max(precisionOf(n, fields.own), rowP >= 0.8 ? rowP : 0);
       // Only a name the figure can be taken for competes (another may hold more words but not fit).
       if (!wanted.length && (r < MIN_RECALL || p < MIN_PRECISION)) return;
       if (r + 0.3 * p - i * 0.01 > recall + 0.3 * precision) {

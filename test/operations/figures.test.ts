@@ -35,6 +35,13 @@ const DOC = [
   "六、政府采购支出预算情况说明",
   "2025年政府采购预算总金额为 5227.59 万元。其中拟采购货物支出 1637.72 万元；拟采购工程支出 530 万元；拟采购服务支出 3059.87 万元。",
   "",
+  "一般公共预算机关运行经费支出预算表",
+  "单位：万元",
+  "  科目编码   科目名称      某县司法局",
+  "                          机关运行经费支出",
+  "  30208     取暖费        1,080.00",
+  "  30209     物业管理费    260.00",
+  "",
   "2025年财务收支预算总表",
   "单位：元",
   "  项目                 合计            人员经费         公用经费",
@@ -58,6 +65,11 @@ function answer(question: string) {
 }
 
 describe("which printed figure answers", () => {
+  it("a row the question names outright is the item whatever its column is called (取暖费 › 机关运行经费支出)", () => {
+    const { r, a } = answer("某县司法局2025年取暖费安排了多少");
+    expect(a?.value, r.reply).toBe("1,080.00");
+  });
+
   it("a question about 支出 is not answered with the 收入 figure beside it", () => {
     const { r, a } = answer("某县司法局2025年财政拨款支出比上年增加了多少");
     expect(a?.value, r.reply).toBe("24,491.71");
