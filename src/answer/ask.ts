@@ -15,6 +15,8 @@ import { answerMany, MAX_LISTED } from "../operations/many.js";
 import { lookup, type Looked } from "../operations/lookup.js";
 import { amountTargetOf, namesSomething, targetOf } from "../operations/target.js";
 import { registerUnitNames } from "../operations/figures.js";
+import { answeringPatterns, useAnsweringWords } from "../operations/words.js";
+import type { AnsweringWords } from "../lexicon/index.js";
 import { describeDoc, renderDocItems, replies } from "../render/reply.js";
 import type { LoadedDoc } from "./answer.js";
 import { fulltextAnswer } from "../operations/search.js";
@@ -33,18 +35,17 @@ export interface Language {
   unitForms(d: LoadedDoc): string[];
   /** How documents print their total (收支总计…): read when a question names no item. */
   totalTerms: string[];
+  /** Words the answering compares printed labels with (intents/lexicon/answering.yaml). */
+  answering: AnsweringWords;
   /** Printed names of the things counted in `unit` ("辆" → 车辆, 公务用车…). */
   countTerms(unit: string): string[];
 }
-
-/** Words joining the parts of a sum or a comparison. */
-const JOINERS = /加上|以及|还有|和|与|及|跟|同|加|、|\+|，|,/;
 
 /**
  * "离休费和退休费" → ["离休费", "退休费"]: split on joining words, or, when parsing took them out,
  * where each metric the question names begins. A list in brackets ("(水费、电费)") wins.
  */
-function partsOf(topic: string, q: Query, splitOn: RegExp = JOINERS, byMetrics = true): string[] {
+function partsOf(topic: string, q: Query, splitOn: RegExp, byMetrics = true): string[] {
   const inner = /[(（]([^()（）]+)[)）]/.exec(topic)?.[1];
   const bracketed = inner !== undefined && (splitOn.test(inner) || metricsIn(inner, q).length >= 2);
   const src = bracketed ? inner! : topic.replace(/[(（][^()（）]*[)）]/g, "");
@@ -85,6 +86,7 @@ const isTotalMeasure = (m: Query["measure"]) => m === "增减额" || m === "增�
  * Never throws for any input; the reply says what was understood when nothing is found.
  */
 export function createAnswerer(docs: LoadedDoc[], lang: Language) {
+  useAnsweringWords(lang.answering);
   const matcher = lang.unitMatcher(docs);
   registerUnitNames(docs, (d) => lang.unitForms(d));
   const byId = new Map(docs.map((d) => [d.id, d]));
@@ -116,7 +118,8 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     const label = labelFor(q, topic);
     if (q.operation === "sum") {
       // A sum needs its parts joined (和/加/、) or listed in brackets: "基本支出中公用经费合计" is one item.
-      const parts = partsOf(topic, q, JOINERS, JOINERS.test(q.text));
+      const joiners = answeringPatterns().joiners;
+      const parts = partsOf(topic, q, joiners, joiners.test(q.text));
       if (parts.length >= 2) {
         const it = sumOf(
           disc,

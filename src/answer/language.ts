@@ -27,6 +27,7 @@ function formsOf(d: LoadedDoc, lexicon: Lexicon): string[] {
 export function createLanguage(lexicon: Lexicon, totals: string[] = []): Language {
   return {
     totalTerms: totals,
+    answering: lexicon.answering,
     countTerms: (unit) => lexicon.metrics.filter((m) => m.countUnit === unit).flatMap((m) => m.terms),
     parse(question, context) {
       const query = parseQuery(question, lexicon);

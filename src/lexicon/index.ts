@@ -5,9 +5,9 @@ import type { Measure } from "../facts/measure.js";
 import { loadIntents } from "../intents/index.js";
 import type { Quantity } from "../query/types.js";
 import { wordKey } from "../query/normalize.js";
-import { WordFileSchema, type OrgRules, type WordGroup } from "./schema.js";
+import { WordFileSchema, type AnsweringWords, type OrgRules, type WordGroup } from "./schema.js";
 
-export type { OrgRules, WordGroup } from "./schema.js";
+export type { AnsweringWords, OrgRules, WordGroup } from "./schema.js";
 
 /** A metric of the lexicon (from the intent files `intents/*.yaml`). */
 export interface LexiconMetric {
@@ -63,6 +63,8 @@ export interface Lexicon {
   /** Generic metric words (支出, 收入) that are not a metric at the end of a longer label. */
   tails: string[];
   orgs: OrgRules;
+  /** Words the answering compares printed labels with (connectors, generic words, joiners…). */
+  answering: AnsweringWords;
   /** Every entry found in `key` (overlaps included), by start then length. */
   matchAll(key: string): LexiconMatch[];
   /**
@@ -135,6 +137,7 @@ export function loadLexicon(dir = "intents"): Lexicon {
   const heads: string[] = [];
   const tails: string[] = [];
   let orgs: OrgRules | null = null;
+  let answering: AnsweringWords | null = null;
   for (const f of readdirSync(lexDir)
     .filter((n) => [".yaml", ".yml", ".json"].includes(extname(n)))
     .sort()) {
@@ -147,13 +150,18 @@ export function loadLexicon(dir = "intents"): Lexicon {
     for (const g of parsed.data.words ?? []) groups.push({ group: g, file: f });
     heads.push(...(parsed.data.containerHeads ?? []));
     tails.push(...(parsed.data.tails ?? []));
+    if (parsed.data.answering) {
+      if (answering) throw new LexiconFileError(`lexicon file ${path}: field "answering": defined twice`);
+      answering = parsed.data.answering;
+    }
     if (parsed.data.orgs) {
       if (orgs) throw new LexiconFileError(`lexicon file ${path}: field "orgs": defined twice`);
       orgs = parsed.data.orgs;
     }
   }
   if (!orgs) throw new LexiconFileError(`lexicon folder ${lexDir}: no file defines "orgs"`);
-  const lexicon = compileLexicon(metrics, groups, heads.map(wordKey), orgs, tails.map(wordKey));
+  if (!answering) throw new LexiconFileError(`lexicon folder ${lexDir}: no file defines "answering"`);
+  const lexicon = compileLexicon(metrics, groups, heads.map(wordKey), orgs, tails.map(wordKey), answering);
   cache.set(dir, lexicon);
   return lexicon;
 }
@@ -165,6 +173,7 @@ export function compileLexicon(
   containerHeads: string[],
   orgs: OrgRules,
   tails: string[] = [],
+  answering: AnsweringWords = { connectors: [], generic: [], particles: [], joiners: [], reasons: [] },
 ): Lexicon {
   const byWord = new Map<string, LexiconEntry>();
   const entryOf = (word: string): LexiconEntry => {
@@ -256,7 +265,16 @@ export function compileLexicon(
     }
     return chosen.sort((a, b) => a.start - b.start);
   };
-  return { metrics, entries: [...byWord.values()], containerHeads, tails, orgs, matchAll, segment };
+  return {
+    metrics,
+    entries: [...byWord.values()],
+    containerHeads,
+    tails,
+    orgs,
+    answering,
+    matchAll,
+    segment,
+  };
 }
 
 /**

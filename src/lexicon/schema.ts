@@ -68,8 +68,27 @@ export const WordFileSchema = z
     /** Generic metric words that are the end of a longer printed label after unknown characters. */
     tails: z.array(z.string().min(1)).optional(),
     orgs: z.lazy(() => OrgRulesSchema).optional(),
+    answering: z.lazy(() => AnsweringWordsSchema).optional(),
   })
   .strict();
+
+/** Words the answering compares labels with (intents/lexicon/answering.yaml). */
+export const AnsweringWordsSchema = z
+  .object({
+    /** How or where a figure is stated, not what it is: taken out of labels before comparing. */
+    connectors: z.array(z.string().min(1)).min(1),
+    /** Words that name no item on their own. */
+    generic: z.array(z.string().min(1)).min(1),
+    /** Particles that may follow a generic word. */
+    particles: z.array(z.string().min(1)),
+    /** Words joining the parts of a sum or a comparison. */
+    joiners: z.array(z.string().min(1)).min(1),
+    /** How a document introduces the reason for a change. */
+    reasons: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export type AnsweringWords = z.infer<typeof AnsweringWordsSchema>;
 
 /** Rules for the short names of organisations (intents/lexicon/orgs.yaml). */
 export const OrgRulesSchema = z

@@ -2,6 +2,7 @@ import type { Fact } from "../facts/extract.js";
 import { MONEY_UNITS, type Measure } from "../facts/measure.js";
 import type { LoadedDoc } from "../answer/answer.js";
 import type { Quantity } from "../query/types.js";
+import { answeringPatterns } from "./words.js";
 
 /**
  * What a figure must be: the names it may be printed under and the question's own words, the
@@ -46,13 +47,6 @@ export const MIN_RECALL = 0.7;
 /** Least share of a figure's own label words the item must explain: else it is another item. */
 export const MIN_PRECISION = 0.3;
 
-/**
- * Words that say how or where a figure is stated rather than what it is: removed before label
- * words are compared with a question's ("本部门2017年度…预算支出为" adds nothing to "会议费").
- */
-const CONNECTORS =
-  /本部门|本单位|我部门|我单位|本局|我局|本级|本年度|本年|年度|当年|全年|年初|\d+年度?|预算数|决算数|执行数|实际|预算支出|决算支出|预算安排|安排的|安排|一般公共预算拨款|一般公共预算|财政拨款|拨款|预算|决算|支出|共计|合计|总计|小计|与上年相比|与上年|上年|去年|同比|相比|比|较|增加|减少|增长|下降|上升|降低|持平|为|是|共|计|达|了|的|均|各|约|其中|主要|用于|万元|元|:|：/g;
-
 const bigrams = (s: string): string[] => {
   const out: string[] = [];
   for (let i = 0; i + 1 < s.length; i++) out.push(s.slice(i, i + 2));
@@ -91,8 +85,10 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
         { text: f.code ?? "", weight: 1 },
         { text: f.whereKey, weight: 0.5 },
       ],
-      own: content(label.replace(CONNECTORS, "")) + content(strip(f.columnKey).replace(CONNECTORS, "")),
-      ownRow: content(label.replace(CONNECTORS, "")),
+      own:
+        content(label.replace(answeringPatterns().connectors, "")) +
+        content(strip(f.columnKey).replace(answeringPatterns().connectors, "")),
+      ownRow: content(label.replace(answeringPatterns().connectors, "")),
     };
   } else {
     // "X 占 42.89%": the share belongs to the words before 占, not to the denominator after it.
@@ -112,7 +108,7 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
         { text: strip(f.subject ?? ""), weight: 0.72 },
         { text: f.whereKey, weight: 0.4 },
       ],
-      own: content((clause + after).replace(CONNECTORS, "")),
+      own: content((clause + after).replace(answeringPatterns().connectors, "")),
     };
   }
   fieldCache.set(f, cached);
@@ -437,7 +433,8 @@ function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
     if (f.source === "text") score += 1.5;
     if (f.source === "table") {
       const named =
-        !!f.columnKey && (names[which] ?? "").includes(f.columnKey.replace(CONNECTORS, "") || "\u0000");
+        !!f.columnKey &&
+        (names[which] ?? "").includes(f.columnKey.replace(answeringPatterns().connectors, "") || "\u0000");
       // The row's amount is its first column, unless the question names another one.
       if (!named) score -= Math.min(f.colIndex ?? 0, 4) * 0.4;
     }

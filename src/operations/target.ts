@@ -2,13 +2,10 @@ import { labelKey } from "../ingest/normalize.js";
 import type { Measure } from "../facts/measure.js";
 import type { MetricMention, Query } from "../query/types.js";
 import type { Target } from "./figures.js";
-
-/** Words that name no item on their own: a question left with only these asks for nothing. */
-const BARE =
-  /^(费用|费|支出|经费|资金|金额|收入|合计|总额|总计|情况|部分|全部|所有|数额|数|钱|部门|单位|本级|预算|决算|说明|文件|报告|公开|表|多少|一共|总共|有)?(的|是)?$/;
+import { answeringPatterns } from "./words.js";
 
 /** True when `words` name an item (not only generic words). */
-export const namesSomething = (words: string) => !BARE.test(labelKey(words));
+export const namesSomething = (words: string) => !answeringPatterns().bare.test(labelKey(words));
 
 /** Item words with trailing question particles and linking words trimmed. */
 function clean(words: string): string {

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, cpSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -70,6 +70,17 @@ describe("lexicon", () => {
     expect(() => loadLexicon(dir)).toThrow(
       /(clash|stages)\.yaml: word "决算": field "stage".*(clash|stages)\.yaml/,
     );
+  });
+
+  it("the answering words are data: a folder without them is refused by name, and they are what answers compare with", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lex-"));
+    cpSync("intents", dir, { recursive: true });
+    rmSync(join(dir, "lexicon", "answering.yaml"));
+    expect(() => loadLexicon(dir)).toThrow(/no file defines "answering"/);
+    const words = loadLexicon("intents").answering;
+    expect(words.connectors).toContain("预算数");
+    expect(words.generic).toContain("经费");
+    expect(words.joiners).toContain("和");
   });
 
   it("requires the lexicon folder", () => {
