@@ -49,7 +49,8 @@ function withoutAsides(s: string): string {
   return s;
 }
 
-const UNITS = "万元|亿元|千元|万(?![\u4e00-\u9fa5])|元|%|个|人次|人|辆|分|家|项|名|次|台|套|批|户|平方米";
+const UNITS =
+  "万元|亿元|千元|万(?![\u4e00-\u9fa5])|元|%|个|人次|人|辆|分|家|项|名|次|台（套）|台\\(套\\)|台|套|批|户|平方米";
 const FIGURE_RE = new RegExp(
   `(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${UNITS})`,
   "g",

@@ -24,6 +24,8 @@ const DOC = [
   "",
   "万元，与上年预算数相等，用于执法执勤用车更新。",
   "截至2024年8月31日，本局共有车辆3辆，其中：机要通信用车0辆、应急保障用车0辆、执法执勤用车3辆、其他用车0辆；",
+  "八、国有资产占用情况",
+  "本部门共有车辆 66 辆。单价 20 万元（含）以上的设备 48 台（套）。",
   "四、基本支出",
   "基本工资 5,873,551 元。",
   "七、收支预算",
@@ -65,6 +67,12 @@ function answer(question: string) {
 }
 
 describe("which printed figure answers", () => {
+  it("'多少台套' is answered by a count printed in 台（套）, not cut at the 万元 inside the item", () => {
+    const { r, a } = answer("某县司法局单价20万元以上的设备有多少台套");
+    expect(a?.value, r.reply).toBe("48");
+    expect(a?.unit).toMatch(/^台[(（]套[)）]$/);
+  });
+
   it("a row the question names outright is the item whatever its column is called (取暖费 › 机关运行经费支出)", () => {
     const { r, a } = answer("某县司法局2025年取暖费安排了多少");
     expect(a?.value, r.reply).toBe("1,080.00");
