@@ -393,3 +393,12 @@ describe("follow-ups", () => {
     expect(new Set(alone.answers.map((a) => a.doc)).size).toBeGreaterThan(1);
   });
 });
+
+describe("sums of named parts", () => {
+  it("parts whose joining word was taken out are split at each metric; a counter ('三项') is not a part", () => {
+    const r = engine.ask("曾都区科经局2022年基本支出加项目支出、三公经费，三项合计多少");
+    expect(r.status, r.reply).toBe("answered");
+    expect(r.answers[0]!.inputs?.length, r.reply).toBe(3);
+    expect(r.answers[0]!.formula).toMatch(/\+.*\+/);
+  });
+});

@@ -55,8 +55,21 @@ function partsOf(topic: string, q: Query, splitOn: RegExp, byMetrics = true): st
     if (starts.length >= 2)
       parts = starts.map((s, i) => src.slice(i === 0 ? 0 : s, starts[i + 1] ?? src.length));
   }
+  // A part naming two metrics whose joining word parsing took out ("“三公”经费会议费"): one per metric.
+  if (byMetrics)
+    parts = parts.flatMap((p) => {
+      const starts = metricsIn(p, q).map((m) => m.at);
+      return starts.length >= 2
+        ? starts.map((s, i) => p.slice(i === 0 ? 0 : s, starts[i + 1] ?? p.length))
+        : [p];
+    });
   return parts
-    .map((p) => p.replace(/(加起来|一共|合计|总共|之和|共计|总和|相差|差距|差额|分别|各|的)+$/, ""))
+    .map((p) =>
+      p.replace(
+        /(加起来|一共|合计|总共|之和|共计|总和|相差|差距|差额|分别|各|的|[一二两三四五六七八九十\d]+(项|个|类|块))+$/,
+        "",
+      ),
+    )
     .filter((p) => namesSomething(p));
 }
 
