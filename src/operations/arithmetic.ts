@@ -108,7 +108,7 @@ export function shareOf(
 }
 
 /** Whether a printed change says a decrease. */
-const isDown = (f: Found) => /减少|下降|降低|节约|减支|压减|少/.test(f.fact.label);
+const isDown = (f: Found) => /减少|下降|降低|节约|减支|压减|压缩|缩减|调减|少|低于/.test(f.fact.label);
 
 /**
  * A change, growth rate or prior-year figure the document does not print, from figures it does:

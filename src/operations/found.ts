@@ -80,7 +80,7 @@ export function labelOf(f: Fact, asked: string, measure: Measure): string {
     return `${row || asked}${f.column ? ` › ${f.column}` : ""}`;
   }
   if (measure === "增减额" || measure === "增长率" || measure === "预算差额") {
-    const down = /减少|下降|降低|节约|减支|压减/.test(f.label);
+    const down = /减少|下降|降低|节约|减支|压减|压缩|缩减|调减|小于|少于|低于/.test(f.label);
     const base = measure === "预算差额" ? "比预算" : "比上年";
     return `${asked} ${base}${down ? (measure === "增长率" ? "下降" : "减少") : measure === "增长率" ? "增长" : "增加"}`;
   }

@@ -26,6 +26,8 @@ const DOC = [
   "截至2024年8月31日，本局共有车辆3辆，其中：机要通信用车0辆、应急保障用车0辆、执法执勤用车3辆、其他用车0辆；",
   "八、国有资产占用情况",
   "本部门共有车辆 66 辆。单价 20 万元（含）以上的设备 48 台（套）。",
+  "九、三公经费",
+  "3．公务接待费预算支出 156.55 万元，本年数小于上年预算数 29.65 万元，主要是厉行节约。",
   "四、基本支出",
   "基本工资 5,873,551 元。",
   "七、收支预算",
@@ -67,6 +69,12 @@ function answer(question: string) {
 }
 
 describe("which printed figure answers", () => {
+  it("a change printed as '本年数小于上年预算数 29.65 万元' answers '为什么减少了，减少多少', said as a decrease", () => {
+    const { r, a } = answer("某县司法局2025年公务接待费为什么减少了，减少多少");
+    expect(a?.value, r.reply).toBe("29.65");
+    expect(a?.label).toContain("减少");
+  });
+
   it("'多少台套' is answered by a count printed in 台（套）, not cut at the 万元 inside the item", () => {
     const { r, a } = answer("某县司法局单价20万元以上的设备有多少台套");
     expect(a?.value, r.reply).toBe("48");
