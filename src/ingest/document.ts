@@ -178,6 +178,10 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
 }
 
 const UNIT_START = /^(万元|元|%|个|人|家|辆|次|分|亿元)/;
+/** Words a heading ends with (a section's name), unlike a line wrapped in the middle of a sentence. */
+const HEADING_END = /(说明|情况|概况|表|预算|决算|职责|设置|事项|目录|[)）:：])$/;
+/** A figure with its money unit early in a line, before any full stop. */
+const FIGURE_NEAR_START = /^[^。]{0,30}?\d[\d,]*(\.\d+)?\s*(万元|元|亿元)/;
 /** A line opening with a figure and its unit ("50 万元，与上年…"). */
 const FIGURE_START = /^\d[\d,]*(\.\d+)?\s*(万元|元|亿元|%)/;
 
@@ -255,7 +259,16 @@ export function buildStructure(text: string): Structure {
     // wrapped onto the next lines, not a heading.
     const next = narrative[k + 1]?.norm ?? "";
     const continued =
-      FIGURE_START.test(next) || (/^\d[\d,.]*$/.test(next) && UNIT_START.test(narrative[k + 2]?.norm ?? ""));
+      FIGURE_START.test(next) ||
+      (/^\d[\d,.]*$/.test(next) && UNIT_START.test(narrative[k + 2]?.norm ?? "")) ||
+      // "…提租补贴（项）支出 1235.41" then "万元，与上年相比…": the unit wrapped onto the next line.
+      (/\d$/.test(n) && UNIT_START.test(next)) ||
+      // A numbered line wrapped at the page width ("2．党委办公厅（室）及相关机构事务（款）一般行政" then
+      // "管理事务（项）支出 10738.18 万元，…"): a sentence, not a heading.
+      (n.length >= 18 &&
+        !HEADING_END.test(n) &&
+        enumeratorLevel(next) < 0 &&
+        FIGURE_NEAR_START.test(next.length <= 4 ? next + (narrative[k + 2]?.norm ?? "") : next));
     const level = PART_RE.test(n) ? 0 : continued ? -1 : headingLevel(n);
     if (level >= 0 || (!continued && isTitleLine(n))) {
       flush();
@@ -272,7 +285,8 @@ export function buildStructure(text: string): Structure {
     // A numbered line or a note starts a new paragraph; very short lines ("无") stand alone.
     if (enumeratorLevel(n) >= 0 || NOTE_RE.test(n)) flush();
     paragraph.push(line);
-    if (n.length <= 3 && !/\d/.test(n)) flush();
+    // A very short line stands alone ("无"), unless it continues the line before it ("…缴费" / "支出").
+    if (n.length <= 3 && !/\d/.test(n) && paragraph.length === 1) flush();
   }
   flush();
   // Fix section spans: a section runs until the next section of the same or outer level.

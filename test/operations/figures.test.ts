@@ -28,6 +28,14 @@ const DOC = [
   "本部门共有车辆 66 辆。单价 20 万元（含）以上的设备 48 台（套）。",
   "九、三公经费",
   "3．公务接待费预算支出 156.55 万元，本年数小于上年预算数 29.65 万元，主要是厉行节约。",
+  "十、项目说明",
+  "1．住房改革支出（款）提租补贴（项）支出 1235.41",
+  "万元，与上年相比增加 606 万元，增长 96.28%。",
+  "2．行政事业单位离退休（款）机关事业单位基本养老保险缴费",
+  "支出",
+  "（项）支出 1384.7 万元，与上年相比增加 57.89 万元。",
+  "3．党委办公厅（室）及相关机构事务（款）一般行政",
+  "管理事务（项）支出 10738.18 万元，与上年相比增加 1101.96 万元。",
   "四、基本支出",
   "基本工资 5,873,551 元。",
   "七、收支预算",
@@ -69,6 +77,12 @@ function answer(question: string) {
 }
 
 describe("which printed figure answers", () => {
+  it("numbered lines wrapped at the page width are sentences, not headings (the unit, a short word or the item's end on the next line)", () => {
+    expect(answer("某县司法局2025年提租补贴增加了多少").a?.value).toBe("606");
+    expect(answer("某县司法局2025年机关事业单位基本养老保险缴费支出多少").a?.value).toBe("1384.7");
+    expect(answer("某县司法局2025年一般行政管理事务支出增加了多少").a?.value).toBe("1101.96");
+  });
+
   it("a change printed as '本年数小于上年预算数 29.65 万元' answers '为什么减少了，减少多少', said as a decrease", () => {
     const { r, a } = answer("某县司法局2025年公务接待费为什么减少了，减少多少");
     expect(a?.value, r.reply).toBe("29.65");
