@@ -285,8 +285,10 @@ export function buildStructure(text: string): Structure {
     // A numbered line or a note starts a new paragraph; very short lines ("无") stand alone.
     if (enumeratorLevel(n) >= 0 || NOTE_RE.test(n)) flush();
     paragraph.push(line);
-    // A very short line stands alone ("无"), unless it continues the line before it ("…缴费" / "支出").
-    if (n.length <= 3 && !/\d/.test(n) && paragraph.length === 1) flush();
+    // A very short line stands alone ("无"), unless it ends a line wrapped at the page width
+    // ("…机关事业单位基本养老保险缴费" / "支出").
+    const wrappedBefore = paragraph.length >= 2 && (paragraph[paragraph.length - 2]?.norm.length ?? 0) >= 18;
+    if (n.length <= 3 && !/\d/.test(n) && !wrappedBefore) flush();
   }
   flush();
   // Fix section spans: a section runs until the next section of the same or outer level.
