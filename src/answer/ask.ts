@@ -176,6 +176,11 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     // "按2017年预算说明，2016年的…": a year before the document's asks for its prior-year figure.
     if (measure === "value" && q.year !== null && q.years.some((y) => y < q.year!)) measure = "上年数";
     const t = targetOf(q, topic, measure);
+    // "购置几辆车": the counted thing is printed after the item's words ("购置车辆1辆").
+    if (q.quantity === "count" && q.countUnit && t.names.length && t.names.length <= 3) {
+      const counted = lang.countTerms(q.countUnit).slice(0, 3);
+      t.names = [...t.names, ...t.names.flatMap((n) => counted.map((c) => n + labelKey(c)))];
+    }
     if (!t.names.length && !t.codes.length) {
       // Nothing named: a count word names what is counted ("几辆" → 车辆); a question about the
       // budget as a whole ("预算比上年增加多少") reads the document's total.

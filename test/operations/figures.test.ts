@@ -24,6 +24,7 @@ const DOC = [
   "",
   "万元，与上年预算数相等，用于执法执勤用车更新。",
   "截至2024年8月31日，本局共有车辆3辆，其中：机要通信用车0辆、应急保障用车0辆、执法执勤用车3辆、其他用车0辆；",
+  "2025年部门预算安排购置车辆1辆，其中：机要通信用车0辆、执法执勤用车1辆。",
   "八、国有资产占用情况",
   "本部门共有车辆 66 辆。单价 20 万元（含）以上的设备 48 台（套）。",
   "九、三公经费",
@@ -77,6 +78,12 @@ function answer(question: string) {
 }
 
 describe("which printed figure answers", () => {
+  it("'购置几辆车' finds the counted thing printed after the item's words ('购置车辆1辆')", () => {
+    const { r, a } = answer("某县司法局2025年部门预算安排购置几辆车");
+    expect(a?.value, r.reply).toBe("1");
+    expect(compact(a!.quote)).toContain("购置车辆1辆");
+  });
+
   it("numbered lines wrapped at the page width are sentences, not headings (the unit, a short word or the item's end on the next line)", () => {
     expect(answer("某县司法局2025年提租补贴增加了多少").a?.value).toBe("606");
     expect(answer("某县司法局2025年机关事业单位基本养老保险缴费支出多少").a?.value).toBe("1384.7");
