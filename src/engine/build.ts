@@ -197,7 +197,7 @@ export function buildDocumentSync(path: string, store: IndexStore, userWords: st
  * The module loader flags of this process (tsx's), which workers need to load TypeScript; other
  * flags (--expose-gc, --inspect…) are refused by Worker. Under vitest there are none: add tsx.
  */
-function loaderArgs(workerFile: URL): string[] {
+export function loaderArgs(workerFile: URL): string[] {
   const out: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {

@@ -1,15 +1,21 @@
-/** What a figure measures, read from the words printed next to it (or asked for in a question). */
-export type Measure =
-  | "value" // the amount itself, budget or actual depending on the document
-  | "预算数"
-  | "决算数"
-  | "上年数"
-  | "增减额"
-  | "增长率"
-  | "占比"
-  | "完成率"
-  | "预算差额" // actual against the budget ("比年初预算数 28.39 万元减少 20 万元")
-  | "比率";
+/**
+ * What a figure measures, read from the words printed next to it (or asked for in a question):
+ * "value" is the amount itself (budget or actual depending on the document); 预算差额 is the
+ * actual against the budget ("比年初预算数 28.39 万元减少 20 万元").
+ */
+export const MEASURES = [
+  "value",
+  "预算数",
+  "决算数",
+  "上年数",
+  "增减额",
+  "增长率",
+  "占比",
+  "完成率",
+  "预算差额",
+  "比率",
+] as const;
+export type Measure = (typeof MEASURES)[number];
 
 export const PERCENT_UNITS = new Set(["%"]);
 export const MONEY_UNITS = new Set(["万元", "万", "元", "亿元", "千元"]);

@@ -102,3 +102,9 @@ export const PROCUREMENT_FORM_RE =
   /^(?:分散(?:自行)?(?:组织?|采购)?|(?:政府|部门)?集中采购|委托(?:代理)?采购|自行采购|公开招标|邀请招标|询价|单一来源|竞争性(?:谈判|磋商))$/;
 /** A 经济科目 name printed in its own column (会议费, 办公设备购置, 其他商品和服务支出). */
 export const ECONOMIC_ITEM_RE = /^[^\d、]{2,12}(?:费|购置|支出)$/;
+
+/** The end of a unit's name ("…检察院", "…办公厅", "…街道办事处"): printed in a table's preamble or header, never a column. */
+export const UNIT_NAME_END_RE = /(局|部门|部|中心|委员会|委|院|厅|办公室|室|办|政府|办事处|街道)$/;
+
+/** Headers of columns that print codes or names, never figures. */
+export const TEXT_COLUMN_RE = /(编码|代码|名称|科目|项目|序号|行次|栏次)$/;

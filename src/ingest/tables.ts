@@ -14,6 +14,8 @@ import {
   TITLE_RE,
   TOTAL_LABEL_RE,
   UNIT_RE,
+  TEXT_COLUMN_RE,
+  UNIT_NAME_END_RE,
 } from "./table-vocab.js";
 
 export { TITLE_RE };
@@ -182,9 +184,6 @@ function sumsUp(ts: Token[]): boolean {
   return rest.eq(v[0]!);
 }
 
-/** Headers of columns that print codes or names, never figures. */
-const TEXT_COLUMN_RE = /(编码|代码|名称|科目|项目|序号|行次|栏次)$/;
-
 /** Column headers of figure columns that are never a row's label on their own. */
 const LATE_HEADER_RE = /^(?:人员经费|公用经费|基本支出|项目支出)$/;
 
@@ -352,8 +351,7 @@ function headerName(t: Token): string | null {
   const name = t.text.replace(/功能分类$|经济分类$/, "");
   if (t.kind !== "label" || name.length < 2 || STRUCTURAL_HEADERS.has(name.replace(/\s/g, ""))) return null;
   // Dates, the unit's own name and single characters of letter-spaced labels are not columns.
-  if (/^\d*年度?$|^\d*月$|(局|部门|中心|委员会|人民法院|检察院|办公厅|办公室|人民政府|办事处)$/.test(name))
-    return null;
+  if (/^\d*年度?$|^\d*月$/.test(name) || UNIT_NAME_END_RE.test(name)) return null;
   if (/^(部门|单位|预算年度|金额单位|编制单位)[:：]/.test(name) || /[:：]/.test(name)) return null;
   return name;
 }
@@ -477,9 +475,7 @@ function singleFigureRow(title: string, rows: Token[][]): Entry | null {
   const tokens = rows.flat();
   const words = tokens.filter((t) => t.kind === "label");
   // Besides the header words only the form's preamble: "部门：", the unit's name, "单位：万元".
-  const preamble = (t: Token) =>
-    /[:：]/.test(t.text) ||
-    /(院|局|厅|委|办|室|委员会|部|中心|街道|办事处|政府|法院|检察院)$/.test(labelKey(t.text));
+  const preamble = (t: Token) => /[:：]/.test(t.text) || UNIT_NAME_END_RE.test(labelKey(t.text));
   if (!words.every((t) => FORM_HEADER_RE.test(labelKey(t.text)) || preamble(t))) return null;
   const values = tokens.filter((t) => t.kind === "number" || t.kind === "dash");
   if (values.length < 3 || values.length > 24) return null;

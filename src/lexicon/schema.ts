@@ -1,17 +1,7 @@
 import { z } from "zod";
+import { MEASURES } from "../facts/measure.js";
 
-const measure = z.enum([
-  "value",
-  "预算数",
-  "决算数",
-  "上年数",
-  "增减额",
-  "增长率",
-  "占比",
-  "完成率",
-  "预算差额",
-  "比率",
-]);
+const measure = z.enum(MEASURES);
 const quantity = z.enum(["money", "count", "percent", "score", "any"]);
 const operation = z.enum(["lookup", "sum", "difference", "share", "rank", "list", "explain", "search"]);
 

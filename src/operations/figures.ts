@@ -162,7 +162,7 @@ function recallOf(name: string, fields: Fields["fields"]): number {
 function precisionOf(name: string, own: string): number {
   const tail = own.slice(-(name.length + 6));
   // "公务用车购置及运行费" joins two items: a name explaining only one side asks for a part of it.
-  const sides = tail.split(/(?<=[\u4e00-\u9fa5])[及和与、](?=[\u4e00-\u9fa5])/);
+  const sides = tail.split(JOINED);
   if (sides.length > 1 && !JOINED.test(name)) {
     // A side is named by its own last word ("…购置" | "运行费"): the words the sides share do not count.
     const grams = sides.map(bigrams);
@@ -259,7 +259,7 @@ function codesOf(d: LoadedDoc): Set<string> {
   return set;
 }
 
-const isFinal = (d: LoadedDoc) => /决算|自评/.test(d.meta.kind);
+export const isFinal = (d: LoadedDoc) => /决算|自评/.test(d.meta.kind);
 
 const namesOfDoc = new WeakMap<LoadedDoc, string[]>();
 
@@ -285,6 +285,28 @@ function unitNamesOf(d: LoadedDoc): string[] {
 
 const gramIndexes = new WeakMap<LoadedDoc, Map<string, number[]>>();
 
+/** Every place a figure's name may be printed around it (label, context, section, column…). */
+const wordsAround = (f: Fact) => [
+  f.label,
+  f.after ?? "",
+  f.context,
+  f.subject ?? "",
+  f.whereKey,
+  f.columnKey,
+  f.code ?? "",
+];
+
+/**
+ * A name's distinct pairs of characters and how many of them a figure must hold to reach
+ * MIN_RECALL: f found pairs allow at most f − 1 missing ones between them, f + (f − 1) ≥ MIN_RECALL × n.
+ */
+function boundsOf(names: string[]): Array<{ grams: string[]; need: number }> {
+  return names.map((n) => {
+    const grams = [...new Set(bigrams(n))];
+    return { grams, need: Math.max(1, Math.ceil((MIN_RECALL * grams.length + 1) / 2)) };
+  });
+}
+
 /** Builds what answering a question over `d` needs, so the first question does not pay for it. */
 export function prepareFigures(d: LoadedDoc): void {
   gramIndex(d);
@@ -297,16 +319,7 @@ function gramIndex(d: LoadedDoc): Map<string, number[]> {
   index = new Map();
   const facts = d.facts;
   for (let i = 0; i < facts.length; i++) {
-    const f = facts[i]!;
-    for (const text of [
-      f.label,
-      f.after ?? "",
-      f.context,
-      f.subject ?? "",
-      f.whereKey,
-      f.columnKey,
-      f.code ?? "",
-    ])
+    for (const text of wordsAround(facts[i]!))
       for (let k = 0; k + 1 < text.length; k++) {
         const g = text.slice(k, k + 2);
         const list = index.get(g);
@@ -324,14 +337,23 @@ function gramIndex(d: LoadedDoc): Map<string, number[]> {
  * rest of the document's figures are never scored. In document order.
  */
 function factsHolding(d: LoadedDoc, names: string[]): Fact[] {
-  const index = gramIndex(d);
+  const bounds = boundsOf(names);
   const facts = d.facts;
+  // The index pays off from the second question on (warm-up builds it); a cold document is
+  // scanned with the same bound checked on each figure's words.
+  if (!gramIndexes.has(d))
+    return facts.filter((f) => {
+      const text = wordsAround(f).join("|");
+      return bounds.some(({ grams, need }) => {
+        let n = 0;
+        for (const g of grams) if (text.includes(g) && ++n >= need) return true;
+        return false;
+      });
+    });
+  const index = gramIndex(d);
   const keep = new Uint8Array(facts.length);
   const counts = new Uint16Array(facts.length);
-  for (const name of names) {
-    const grams = [...new Set(bigrams(name))];
-    // f found pairs allow at most f − 1 missing ones between them: f + (f − 1) ≥ MIN_RECALL × n.
-    const need = Math.max(1, Math.ceil((MIN_RECALL * grams.length + 1) / 2));
+  for (const { grams, need } of bounds) {
     counts.fill(0);
     for (const g of grams) for (const i of index.get(g) ?? []) if (++counts[i]! >= need) keep[i] = 1;
   }
@@ -349,7 +371,8 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
   // The same question asked again (a meeting, a follow-up, every unit of a ranking) is scored once.
   let memo = memos.get(d);
   if (!memo) memos.set(d, (memo = new Map()));
-  const key = JSON.stringify(t);
+  let key = targetKeys.get(t);
+  if (key === undefined) targetKeys.set(t, (key = JSON.stringify(t)));
   const known = memo.get(key);
   if (known) return known;
   const out = scoreCandidates(d, t);
@@ -361,6 +384,8 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
 /** Targets whose candidates each document keeps (oldest dropped first). */
 const MEMO_SIZE = 256;
 const memos = new WeakMap<LoadedDoc, Map<string, Candidate[]>>();
+/** A target's memo key, made once for all the documents it is looked up in. */
+const targetKeys = new WeakMap<Target, string>();
 
 function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
   const final = isFinal(d);
@@ -371,23 +396,7 @@ function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
   const codes = codesOf(d);
   // A code the document's rows print must match; a code it never prints leaves the words to decide.
   const wanted = t.codes.filter((c) => codes.has(c));
-  // The index pays off from the second question on: warm-up builds it, a cold document is scanned
-  // with the same bound checked on each figure's words.
-  const indexed = gramIndexes.has(d);
-  const bounds = names.map((n) => {
-    const grams = [...new Set(bigrams(n))];
-    return { grams, need: Math.max(1, Math.ceil((MIN_RECALL * grams.length + 1) / 2)) };
-  });
-  const mayHold = (f: Fact) => {
-    const text = `${f.label}|${f.after ?? ""}|${f.context}|${f.subject ?? ""}|${f.whereKey}|${f.columnKey}|${f.code ?? ""}`;
-    return bounds.some(({ grams, need }) => {
-      let n = 0;
-      for (const g of grams) if (text.includes(g) && ++n >= need) return true;
-      return false;
-    });
-  };
-  for (const f of wanted.length ? d.facts : indexed ? factsHolding(d, names) : d.facts) {
-    if (!wanted.length && !indexed && !mayHold(f)) continue;
+  for (const f of wanted.length ? d.facts : factsHolding(d, names)) {
     if (f.value === "" && f.source !== "table") continue;
     // A subject code read into a figure column ("302", "07") is not an amount.
     if (f.source === "table" && (/^0\d/.test(f.value) || codes.has(f.value))) continue;

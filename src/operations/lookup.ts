@@ -1,7 +1,7 @@
 import type { AnswerItem } from "../answer/types.js";
 import type { Disclosure } from "../resolve/index.js";
 import { findIn, itemOf, labelOf, sameAmount, SCALE, type Found } from "./found.js";
-import type { Target } from "./figures.js";
+import { isFinal, type Target } from "./figures.js";
 import { logger } from "../config/logger.js";
 
 /** A disclosure's answer to a one-figure question. */
@@ -69,7 +69,7 @@ export function lookup(disc: Disclosure, t: Target, label: string, scale: string
         f.fact.unit === best.fact.unit &&
         f.fact.measure === other(best.fact.measure),
     );
-    const final = /决算|自评/.test(best.d.meta.kind);
+    const final = isFinal(best.d);
     if (twin && (final ? twin.fact.measure === "决算数" : twin.fact.measure === "预算数"))
       [best, twin] = [twin, best];
   }
@@ -77,7 +77,7 @@ export function lookup(disc: Disclosure, t: Target, label: string, scale: string
   if (twin) items.push(itemOf(twin.d, twin.fact, labelOf(twin.fact, label, twin.fact.measure)));
   // What a figure measures in its document: an unqualified amount is the document's own stage.
   const measureIn = (x: Found) =>
-    x.fact.measure === "value" ? (/决算|自评/.test(x.d.meta.kind) ? "决算数" : "预算数") : x.fact.measure;
+    x.fact.measure === "value" ? (isFinal(x.d) ? "决算数" : "预算数") : x.fact.measure;
   const rival = found.find(
     (f) =>
       f !== best &&

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { Piscina } from "piscina";
 import { logger } from "../config/logger.js";
 import { openEngine, type Engine, type IngestReport } from "../engine/index.js";
-import type { BuildResult } from "../engine/build.js";
+import { loaderArgs, type BuildResult } from "../engine/build.js";
 import {
   docIdOf,
   formatOf,
@@ -90,20 +90,6 @@ export function checkUpload(
       );
   }
   return { id, ext, format: actual === "html" ? "html" : named };
-}
-
-/** The loader flags a worker needs to load this TypeScript (tsx), as the build pool does. */
-function loaderArgs(file: URL): string[] {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (/^--(import|require|loader|experimental-loader)=/.test(a)) out.push(a);
-    else if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(a) && argv[i + 1])
-      out.push(a, argv[++i]!);
-  }
-  if (file.pathname.endsWith(".ts") && !out.some((a) => a.includes("tsx"))) out.push("--import", "tsx");
-  return out;
 }
 
 const uploadWorkerUrl = () =>

@@ -2,25 +2,13 @@
 // (openapi.ts) is generated from them, so the two cannot drift apart.
 import { z } from "zod";
 import { AnswerResult } from "../answer/types.js";
+import { MEASURES } from "../facts/measure.js";
 import { DocReport } from "../ingest/index.js";
 import type { JournalStats } from "../journal/index.js";
 import type { QueryContext } from "../query/types.js";
 
 /** The schemas named in the OpenAPI document (components.schemas), by id. */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
-
-const MEASURES = [
-  "value",
-  "预算数",
-  "决算数",
-  "上年数",
-  "增减额",
-  "增长率",
-  "占比",
-  "完成率",
-  "预算差额",
-  "比率",
-] as const;
 
 const MetricMention = z.object({
   name: z.string().max(100),
