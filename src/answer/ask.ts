@@ -14,7 +14,8 @@ import { definitionIn, sectionIn, withReason } from "../operations/explain.js";
 import { answerMany, MAX_LISTED } from "../operations/many.js";
 import { lookup, type Looked } from "../operations/lookup.js";
 import { amountTargetOf, namesSomething, targetOf } from "../operations/target.js";
-import { registerUnitNames } from "../operations/figures.js";
+import { registerUnitNames, type Target } from "../operations/figures.js";
+import type { Measure } from "../facts/measure.js";
 import { answeringPatterns, useAnsweringWords } from "../operations/words.js";
 import type { AnsweringWords } from "../lexicon/index.js";
 import { describeDoc, renderDocItems, replies } from "../render/reply.js";
@@ -122,13 +123,27 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     return prior.length ? { docs: prior, unit: disc.unit, year: year - 1, kind: disc.kind } : null;
   }
 
+  // What a question asks is the same for every disclosure it is put to (a ranking puts it to every
+  // unit): targets and labels are made once per question, and a target object's identity is its
+  // memo key in the figures' per-document memo.
+  const perQuestion = new WeakMap<Query, Map<string, unknown>>();
+  function once<T>(q: Query, key: string, make: () => T): T {
+    let memo = perQuestion.get(q);
+    if (!memo) perQuestion.set(q, (memo = new Map()));
+    if (!memo.has(key)) memo.set(key, make());
+    return memo.get(key) as T;
+  }
+  const targetOnce = (q: Query, words: string, measure: Measure = q.measure): Target =>
+    once(q, `t\u0000${words}\u0000${measure}`, () => targetOf(q, words, measure));
+  const labelOnce = (q: Query, words: string): string => once(q, `l\u0000${words}`, () => labelFor(q, words));
+
   /** The answer of one disclosure, or null when it does not print what is asked. */
   function answerOne(
     q: Query,
     disc: Disclosure,
     topic: string,
   ): { items: AnswerItem[]; got?: Looked } | null {
-    const label = labelFor(q, topic);
+    const label = labelOnce(q, topic);
     if (q.operation === "sum") {
       // A sum needs its parts joined (和/加/、) or listed in brackets: "基本支出中公用经费合计" is one item.
       const joiners = answeringPatterns().joiners;
@@ -136,7 +151,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       if (parts.length >= 2) {
         const it = sumOf(
           disc,
-          parts.map((p) => ({ t: targetOf(q, p), label: labelFor(q, p) })),
+          parts.map((p) => ({ t: targetOnce(q, p), label: labelOnce(q, p) })),
         );
         return it ? { items: [it] } : null;
       }
@@ -147,8 +162,8 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
         const [a, b] = parts as [string, string];
         const it = differenceOf(
           disc,
-          { t: targetOf(q, a, "value"), label: labelFor(q, a) },
-          { t: targetOf(q, b, "value"), label: labelFor(q, b) },
+          { t: targetOnce(q, a, "value"), label: labelOnce(q, a) },
+          { t: targetOnce(q, b, "value"), label: labelOnce(q, b) },
         );
         if (it) return { items: [it] };
       }
@@ -157,13 +172,13 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       const split = topic.includes("占") ? topic.split(/占/) : partsOf(topic, q, /占/);
       const [a, b] = split.map((s) => s.replace(/(的)?(比例|比重|百分比|份额|多少)+$/, ""));
       if (a && namesSomething(a)) {
-        const printed = lookup(disc, targetOf(q, a, "占比"), labelFor(q, a), null);
+        const printed = lookup(disc, targetOnce(q, a, "占比"), labelOnce(q, a), null);
         if (printed) return { items: printed.items, got: printed };
         if (b && namesSomething(b)) {
           const it = shareOf(
             disc,
-            { t: targetOf(q, a, "value"), label: labelFor(q, a) },
-            { t: targetOf(q, b, "value"), label: labelFor(q, b) },
+            { t: targetOnce(q, a, "value"), label: labelOnce(q, a) },
+            { t: targetOnce(q, b, "value"), label: labelOnce(q, b) },
           );
           if (it) return { items: [it] };
         }
@@ -175,18 +190,21 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     if (q.reason && measure === "value" && q.direction) measure = "增减额";
     // "按2017年预算说明，2016年的…": a year before the document's asks for its prior-year figure.
     if (measure === "value" && q.year !== null && q.years.some((y) => y < q.year!)) measure = "上年数";
-    const t = targetOf(q, topic, measure);
-    // "购置几辆车": the counted thing is printed after the item's words ("购置车辆1辆").
-    if (q.quantity === "count" && q.countUnit && t.names.length && t.names.length <= 3) {
-      const counted = lang.countTerms(q.countUnit).slice(0, 3);
-      t.names = [...t.names, ...t.names.flatMap((n) => counted.map((c) => n + labelKey(c)))];
-    }
-    if (!t.names.length && !t.codes.length) {
-      // Nothing named: a count word names what is counted ("几辆" → 车辆); a question about the
-      // budget as a whole ("预算比上年增加多少") reads the document's total.
-      if (q.quantity === "count" && q.countUnit) t.names = lang.countTerms(q.countUnit);
-      else if (measure !== "value" || q.stage) t.names = lang.totalTerms.filter(namesSomething);
-    }
+    const t = once(q, `m\u0000${topic}\u0000${measure}`, () => {
+      const t = targetOf(q, topic, measure);
+      // "购置几辆车": the counted thing is printed after the item's words ("购置车辆1辆").
+      if (q.quantity === "count" && q.countUnit && t.names.length && t.names.length <= 3) {
+        const counted = lang.countTerms(q.countUnit).slice(0, 3);
+        t.names = [...t.names, ...t.names.flatMap((n) => counted.map((c) => n + labelKey(c)))];
+      }
+      if (!t.names.length && !t.codes.length) {
+        // Nothing named: a count word names what is counted ("几辆" → 车辆); a question about the
+        // budget as a whole ("预算比上年增加多少") reads the document's total.
+        if (q.quantity === "count" && q.countUnit) t.names = lang.countTerms(q.countUnit);
+        else if (measure !== "value" || q.stage) t.names = lang.totalTerms.filter(namesSomething);
+      }
+      return t;
+    });
     const got = lookup(disc, t, label, q.scale);
     if (got) {
       let items = got.items;
@@ -198,7 +216,12 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       return { items, got };
     }
     if (measure === "预算差额" || measure === "完成率") {
-      const it = againstBudget(disc, amountTargetOf(q, topic, measure), labelFor(q, topic), measure);
+      const it = againstBudget(
+        disc,
+        once(q, `a\u0000${topic}\u0000${measure}`, () => amountTargetOf(q, topic, measure)),
+        labelOnce(q, topic),
+        measure,
+      );
       if (it) return { items: [it] };
     }
     if (isTotalMeasure(measure)) {
@@ -216,6 +239,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
   function missing(discs: Disclosure[], q: Query, topic: string): AnswerResult {
     const label = labelFor(q, topic) || topic;
     const key = labelKey(label);
+    const statesNone = answeringPatterns().statedNone;
     const parts: string[] = [];
     let reason: AnswerResult["reason"] = "not_disclosed";
     for (const disc of discs.slice(0, 8)) {
@@ -224,11 +248,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
         .flatMap((x) => x.model.sentences.map((s) => ({ x, s })))
         .find(({ s }) => {
           const k = labelKey(s.text);
-          return (
-            key.length >= 2 &&
-            k.includes(key) &&
-            /(?<![^\u4e00-\u9fa5]有)无(?![效偿形])|没有|未发生|不涉及|未安排/.test(k)
-          );
+          return key.length >= 2 && k.includes(key) && statesNone.test(k);
         });
       if (none) {
         reason = "stated_none";

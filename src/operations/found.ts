@@ -6,6 +6,7 @@ import type { Measure } from "../facts/measure.js";
 import { pageOfOffset } from "../ingest/pages.js";
 import type { Disclosure } from "../resolve/index.js";
 import { candidates, type Candidate, type Target } from "./figures.js";
+import { answeringPatterns } from "./words.js";
 
 /** A candidate figure with the document it is printed in. */
 export interface Found extends Candidate {
@@ -52,8 +53,19 @@ export function sameAmount(a: Pick<Fact, "value" | "unit">, b: Pick<Fact, "value
   return x.minus(y).abs().lte(step.div(2));
 }
 
-/** Candidates of every document of a disclosure, best first. */
-export function findIn(disc: Disclosure, t: Target): Found[] {
+/** The found figures of one document's (memoised) candidates: made once per candidate list. */
+const foundOf = new WeakMap<Candidate[], readonly Found[]>();
+
+/** Candidates of every document of a disclosure, best first. Shared: do not modify. */
+export function findIn(disc: Disclosure, t: Target): readonly Found[] {
+  if (disc.docs.length === 1) {
+    // One document: its candidates are already in this order.
+    const d = disc.docs[0]!;
+    const cs = candidates(d, t);
+    let found = foundOf.get(cs);
+    if (!found) foundOf.set(cs, (found = cs.map((c) => ({ ...c, d }))));
+    return found;
+  }
   const out: Found[] = [];
   for (const d of disc.docs) for (const c of candidates(d, t)) out.push({ ...c, d });
   out.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
@@ -80,7 +92,7 @@ export function labelOf(f: Fact, asked: string, measure: Measure): string {
     return `${row || asked}${f.column ? ` › ${f.column}` : ""}`;
   }
   if (measure === "增减额" || measure === "增长率" || measure === "预算差额") {
-    const down = /减少|下降|降低|节约|减支|压减|压缩|缩减|调减|小于|少于|低于/.test(f.label);
+    const down = answeringPatterns().down.test(f.label);
     const base = measure === "预算差额" ? "比预算" : "比上年";
     return `${asked} ${base}${down ? (measure === "增长率" ? "下降" : "减少") : measure === "增长率" ? "增长" : "增加"}`;
   }

@@ -21,6 +21,20 @@ const MIN_SCORE = 9;
  */
 export function lookup(disc: Disclosure, t: Target, label: string, scale: string | null): Looked | null {
   const all = findIn(disc, t);
+  if (disc.docs.length !== 1) return choose(all, t, label, scale);
+  // A ranking asks every unit the same question again and again: one document's answer to one
+  // target is made once (its found figures are memoised per target, so the key is theirs).
+  let memo = looked.get(all);
+  if (!memo) looked.set(all, (memo = new Map()));
+  const key = `${label}\u0000${scale ?? ""}`;
+  let got = memo.get(key);
+  if (got === undefined) memo.set(key, (got = choose(all, t, label, scale)));
+  return got;
+}
+
+const looked = new WeakMap<readonly Found[], Map<string, Looked | null>>();
+
+function choose(all: readonly Found[], t: Target, label: string, scale: string | null): Looked | null {
   if (logger.isLevelEnabled("debug"))
     logger.debug(
       {

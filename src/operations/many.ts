@@ -24,13 +24,15 @@ export function answerMany(
     return money ? a.mul(SCALE[r.got.best.fact.unit]!).div(SCALE["万元"]!) : a;
   };
   const sameUnit = money || rows.every((r) => r.got.best.fact.unit === rows[0]!.got.best.fact.unit);
+  // Each row's amount is made once, not at every comparison of the sort.
   const sorted = sameUnit
-    ? [...rows].sort((a, b) => {
-        const x = key(a);
-        const y = key(b);
-        if (!x || !y) return x ? -1 : y ? 1 : 0;
-        return order === "min" ? x.cmp(y) : y.cmp(x);
-      })
+    ? rows
+        .map((r) => ({ r, k: key(r) }))
+        .sort(({ k: x }, { k: y }) => {
+          if (!x || !y) return x ? -1 : y ? 1 : 0;
+          return order === "min" ? x.cmp(y) : y.cmp(x);
+        })
+        .map(({ r }) => r)
     : rows;
   const shown = sorted.slice(0, MAX_LISTED);
   const lines = shown.map((r, i) => renderListLine(i, r.got.best.d, r.got.items[0]!));
