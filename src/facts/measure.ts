@@ -20,8 +20,25 @@ export type Measure = (typeof MEASURES)[number];
 export const PERCENT_UNITS = new Set(["%"]);
 export const MONEY_UNITS = new Set(["万元", "万", "元", "亿元", "千元"]);
 
-const CHANGE_WORDS =
-  /增加|减少|增长|下降|上升|降低|减支|增支|节约|持平|变动|同比|增幅|降幅|小于|大于|少于|多于|低于|高于|调减|调增|压减|压缩|缩减|增支|超支/;
+let changeWords: RegExp | null = null;
+
+/**
+ * The words of a printed label that make its figure a change (intents/lexicon/answering.yaml
+ * `changeWords`), compiled once; set with the answerer's words before any figure is read.
+ */
+export function useChangeWords(words: string[]): void {
+  changeWords = new RegExp(
+    [...new Set(words)].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|") || "(?!)",
+  );
+}
+
+function changeWordsPattern(): RegExp {
+  if (!changeWords)
+    throw new Error(
+      "change words are not loaded: create the answerer with a language from loadLexicon (intents/lexicon/answering.yaml)",
+    );
+  return changeWords;
+}
 
 /** Measure of a printed figure from its local label (text since the previous figure) and unit. */
 export function measureOfLabel(
@@ -40,18 +57,16 @@ export function measureOfLabel(
     ? previousLabel + label
     : label;
   const againstBudget = /(比|较|与)(年初|全年|调整后)?预算/.test(comparedTo);
-  if (againstBudget && CHANGE_WORDS.test(label)) return "预算差额";
+  const change = changeWordsPattern();
+  if (againstBudget && change.test(label)) return "预算差额";
   if (PERCENT_UNITS.has(unit)) {
     if (/完成|执行率|执行进度/.test(label)) return "完成率";
-    if (CHANGE_WORDS.test(label)) return "增长率";
+    if (change.test(label)) return "增长率";
     if (/占/.test(label)) return "占比";
     return "比率";
   }
   if (!MONEY_UNITS.has(unit)) return "value";
-  if (
-    CHANGE_WORDS.test(label.replace(/与.{0,8}相比|比.{0,6}(年|数)/g, "")) ||
-    /(增加|减少|增长|下降)$/.test(label)
-  )
+  if (change.test(label.replace(/与.{0,8}相比|比.{0,6}(年|数)/g, "")) || /(增加|减少|增长|下降)$/.test(label))
     return "增减额";
   const priorYear = year ? new RegExp(`${year - 1}年`) : /(?!)/;
   if (/上年|去年|上一年|上年度/.test(label) || priorYear.test(label)) return "上年数";

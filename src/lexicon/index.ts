@@ -166,6 +166,23 @@ export function loadLexicon(dir = "intents"): Lexicon {
   return lexicon;
 }
 
+/** No answering words: a lexicon compiled for the parser alone. */
+const NO_ANSWERING_WORDS: AnsweringWords = {
+  connectors: [],
+  generic: [],
+  particles: [],
+  joiners: [],
+  reasons: [],
+  itemOpeners: [],
+  itemClosers: [],
+  itemDropped: [],
+  statedNone: { words: [], notWords: [], asking: [] },
+  countUnits: [],
+  sameCount: {},
+  changeWords: [],
+  downWords: [],
+};
+
 /** Builds the matcher from metrics and word groups (exported for tests with small lexicons). */
 export function compileLexicon(
   metrics: LexiconMetric[],
@@ -173,7 +190,7 @@ export function compileLexicon(
   containerHeads: string[],
   orgs: OrgRules,
   tails: string[] = [],
-  answering: AnsweringWords = { connectors: [], generic: [], particles: [], joiners: [], reasons: [] },
+  answering: AnsweringWords = NO_ANSWERING_WORDS,
 ): Lexicon {
   const byWord = new Map<string, LexiconEntry>();
   const entryOf = (word: string): LexiconEntry => {

@@ -75,8 +75,55 @@ export const AnsweringWordsSchema = z
     joiners: z.array(z.string().min(1)).min(1),
     /** How a document introduces the reason for a change. */
     reasons: z.array(z.string().min(1)).min(1),
+    /** Words taken from the start of a question's item ("里的…", "关于…"), tried in the order written. */
+    itemOpeners: z.array(z.string().min(1)).min(1),
+    /** Question particles and linking words taken from the end of an item ("…呢", "…情况"). */
+    itemClosers: z.array(z.string().min(1)).min(1),
+    /** Particles taken out anywhere in an item (了). */
+    itemDropped: z.array(z.string().min(1)),
+    /** How a sentence states that the document has none of an item ("本单位无公务接待费"). */
+    statedNone: z
+      .object({
+        words: z.array(z.string().min(1)).min(1),
+        /** Longer words starting with a cue that say no such thing (无效, 无偿, 无形). */
+        notWords: z.array(z.string().min(1)),
+        /** Words ending with a cue that ask whether when they open a clause (有无). */
+        asking: z.array(z.string().min(1)),
+      })
+      .strict(),
+    /** Units of printed counts ("5 个项目", "274 名"). */
+    countUnits: z.array(z.string().min(1)).min(1),
+    /** Count words that answer one another: the asked count word → the printed units that answer it. */
+    sameCount: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)),
+    /** Words of a printed label that say the figure is a change (document side: 增加, 同比, 调减…). */
+    changeWords: z.array(z.string().min(1)).min(1),
+    /** Words of a printed change that say it is a decrease (减少, 下降, 低于…). */
+    downWords: z.array(z.string().min(1)).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine((w, ctx) => {
+    for (const [asked, units] of Object.entries(w.sameCount))
+      for (const [i, u] of units.entries())
+        if (!w.countUnits.includes(u))
+          ctx.addIssue({
+            code: "custom",
+            path: ["sameCount", asked, i],
+            message: `"${u}" is not one of countUnits`,
+          });
+    for (const [key, list] of [
+      ["notWords", w.statedNone.notWords],
+      ["asking", w.statedNone.asking],
+    ] as const)
+      for (const [i, x] of list.entries())
+        if (
+          !w.statedNone.words.some((c) => (key === "notWords" ? x.startsWith(c) : x.endsWith(c)) && x !== c)
+        )
+          ctx.addIssue({
+            code: "custom",
+            path: ["statedNone", key, i],
+            message: `"${x}" must ${key === "notWords" ? "start" : "end"} with one of statedNone.words and be longer`,
+          });
+  });
 
 export type AnsweringWords = z.infer<typeof AnsweringWordsSchema>;
 

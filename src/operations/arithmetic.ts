@@ -3,6 +3,7 @@ import type { AnswerItem } from "../answer/types.js";
 import type { Measure } from "../facts/measure.js";
 import type { Disclosure } from "../resolve/index.js";
 import { amountOf, labelOf, SCALE, type Found } from "./found.js";
+import { answeringPatterns } from "./words.js";
 import type { Target } from "./figures.js";
 import { lookup } from "./lookup.js";
 
@@ -108,7 +109,7 @@ export function shareOf(
 }
 
 /** Whether a printed change says a decrease. */
-const isDown = (f: Found) => /减少|下降|降低|节约|减支|压减|压缩|缩减|调减|少|低于/.test(f.fact.label);
+const isDown = (f: Found) => answeringPatterns().down.test(f.fact.label);
 
 /**
  * A change, growth rate or prior-year figure the document does not print, from figures it does:

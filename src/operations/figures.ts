@@ -98,7 +98,7 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
     const clause = label.split(/[，,；;。]/).pop() ?? label;
     const context = strip(f.context);
     // "共 5 个项目实行绩效目标管理": what is counted is printed after the count.
-    const after = COUNT_UNITS.has(f.unit) ? (f.after ?? "") : "";
+    const after = answeringPatterns().countUnits.has(f.unit) ? (f.after ?? "") : "";
     cached = {
       fields: [
         { text: clause, weight: 1 },
@@ -180,34 +180,6 @@ function precisionOf(name: string, own: string): number {
 /** A name that itself joins items ("离休费和退休费") may be printed as one joined label. */
 const JOINED = /(?<=[\u4e00-\u9fa5])[及和与、](?=[\u4e00-\u9fa5])/;
 
-const COUNT_UNITS = new Set([
-  "个",
-  "人次",
-  "人",
-  "辆",
-  "家",
-  "项",
-  "名",
-  "次",
-  "台",
-  "套",
-  "批",
-  "户",
-  "台(套)",
-  "台（套）",
-]);
-/** Count words that answer one another ("多少人" is answered by "274 名"). */
-const SAME_COUNT: Record<string, string[]> = {
-  人: ["人", "名", "人次"],
-  名: ["人", "名"],
-  台: ["台", "套", "台(套)", "台（套）"],
-  套: ["台", "套", "台(套)", "台（套）"],
-  台套: ["台", "套", "台(套)", "台（套）"],
-  "台(套)": ["台", "套", "台(套)", "台（套）"],
-  个: ["个", "项"],
-  项: ["个", "项"],
-};
-
 function quantityFits(f: Fact, t: Target): boolean {
   if (t.measure === "增长率" || t.measure === "占比" || t.measure === "完成率") return f.unit === "%";
   switch (t.quantity) {
@@ -218,8 +190,9 @@ function quantityFits(f: Fact, t: Target): boolean {
     case "score":
       return f.unit === "分";
     case "count":
-      if (!COUNT_UNITS.has(f.unit)) return false;
-      return !t.countUnit || (SAME_COUNT[t.countUnit] ?? [t.countUnit]).includes(f.unit);
+      // Count units and the units answering a count word: intents/lexicon/answering.yaml.
+      if (!answeringPatterns().countUnits.has(f.unit)) return false;
+      return !t.countUnit || answeringPatterns().sameCount(t.countUnit).includes(f.unit);
     default:
       // Unsaid: an amount (money) or a count word the figure carries; never a bare percentage
       // for a question that did not ask for a rate.

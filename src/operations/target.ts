@@ -7,13 +7,17 @@ import { answeringPatterns } from "./words.js";
 /** True when `words` name an item (not only generic words). */
 export const namesSomething = (words: string) => !answeringPatterns().bare.test(labelKey(words));
 
-/** Item words with trailing question particles and linking words trimmed. */
+/**
+ * Item words with an approximate amount ("30多万"), particles, and leading and trailing question
+ * particles and linking words (intents/lexicon/answering.yaml `item*`) trimmed.
+ */
 function clean(words: string): string {
+  const w = answeringPatterns();
   return labelKey(words)
     .replace(/(\d+|[一二两三四五六七八九十百千]+)多万元?/g, "")
-    .replace(/了/g, "")
-    .replace(/^(的|里|中|里面|里的|中的|其中|在|关于|按|按照|一共有|共有|现有|有|说)+/, "")
-    .replace(/(的|是|有|为|呢|吗|啊|了|里|中|情况|科目|总共|一共|共|合计是|分别)+$/, "");
+    .replace(w.itemDropped, "")
+    .replace(w.itemOpeners, "")
+    .replace(w.itemClosers, "");
 }
 
 /**

@@ -1,3 +1,4 @@
+import { useChangeWords } from "../facts/measure.js";
 import type { AnsweringWords } from "../lexicon/index.js";
 
 /**
@@ -13,6 +14,20 @@ export interface AnsweringPatterns {
   joiners: RegExp;
   /** How a document introduces the reason for a change. */
   reasons: RegExp;
+  /** Words at the start of an item (one or more, tried in the order written). */
+  itemOpeners: RegExp;
+  /** Question particles and linking words at the end of an item. */
+  itemClosers: RegExp;
+  /** Particles taken out anywhere in an item (global). */
+  itemDropped: RegExp;
+  /** A sentence stating the document has none of something ("无", "未发生"). */
+  statedNone: RegExp;
+  /** Units of printed counts. */
+  countUnits: ReadonlySet<string>;
+  /** The printed units that answer an asked count word (the word itself when not listed). */
+  sameCount: (countUnit: string) => readonly string[];
+  /** A printed change that says a decrease. */
+  down: RegExp;
 }
 
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -23,17 +38,47 @@ const alternation = (words: string[]) =>
     .map(escape)
     .join("|");
 
+/** In the order written: the first word that fits is taken (as the lists were written in code). */
+const inOrder = (words: string[]) => [...new Set(words)].map(escape).join("|") || "(?!)";
+
+/**
+ * The stated-"none" cues: a cue inside a longer word that is not a "none" (无效) is not read; one
+ * that ends a word asking whether (有无) is not read when that word opens a clause (after anything
+ * but a Chinese character).
+ */
+function statedNonePattern(none: AnsweringWords["statedNone"]): RegExp {
+  const cues = [...new Set(none.words)].map((c) => {
+    const after = none.notWords.filter((w) => w.startsWith(c) && w !== c).map((w) => w.slice(c.length));
+    const before = none.asking.filter((w) => w.endsWith(c) && w !== c).map((w) => w.slice(0, -c.length));
+    return (
+      (before.length ? `(?<![^\u4e00-\u9fa5](?:${inOrder(before)}))` : "") +
+      escape(c) +
+      (after.length ? `(?!${inOrder(after)})` : "")
+    );
+  });
+  return new RegExp(cues.join("|") || "(?!)");
+}
+
 let current: AnsweringPatterns | null = null;
 
 /** Compiles the answering words; called once per answerer (the same words give the same patterns). */
 export function useAnsweringWords(words: AnsweringWords): void {
+  const same = new Map(Object.entries(words.sameCount));
   current = {
     // A year ("2017年", "2017年度") says when, not what: a number pattern beside the words.
     connectors: new RegExp(`\\d+年度?|${alternation(words.connectors)}`, "g"),
     bare: new RegExp(`^(${alternation(words.generic)})?(${alternation(words.particles) || "(?!)"})?$`),
     joiners: new RegExp(alternation(words.joiners)),
     reasons: new RegExp(alternation(words.reasons)),
+    itemOpeners: new RegExp(`^(${inOrder(words.itemOpeners)})+`),
+    itemClosers: new RegExp(`(${inOrder(words.itemClosers)})+$`),
+    itemDropped: new RegExp(inOrder(words.itemDropped), "g"),
+    statedNone: statedNonePattern(words.statedNone),
+    countUnits: new Set(words.countUnits),
+    sameCount: (unit) => same.get(unit) ?? [unit],
+    down: new RegExp(alternation(words.downWords)),
   };
+  useChangeWords(words.changeWords);
 }
 
 /** The compiled answering patterns; a clear error when no lexicon was given to the answerer. */
