@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { LexiconFileError, jiebaUserWords, loadLexicon } from "../../src/lexicon/index.js";
 import { loadIntents } from "../../src/intents/index.js";
 import { parseQuery } from "../../src/query/index.js";
+import { intentsWith } from "../helpers/lexicon.js";
 
 const lexicon = loadLexicon("intents");
 
@@ -81,6 +82,27 @@ describe("lexicon", () => {
     expect(words.connectors).toContain("预算数");
     expect(words.generic).toContain("经费");
     expect(words.joiners).toContain("和");
+  });
+
+  it("names the file and the key of a malformed answering-word list (issue 10 lists)", () => {
+    const bad = (edit: (w: Record<string, unknown>) => void) => {
+      const dir = intentsWith((w) => edit(w as unknown as Record<string, unknown>));
+      return () => loadLexicon(dir);
+    };
+    expect(bad((w) => delete w.downWords)).toThrow(/answering\.yaml: field "answering\.downWords"/);
+    expect(bad((w) => (w.itemClosers = []))).toThrow(/answering\.yaml: field "answering\.itemClosers"/);
+    expect(bad((w) => (w.countUnits = ["个", ""]))).toThrow(
+      /answering\.yaml: field "answering\.countUnits\.1"/,
+    );
+    expect(bad((w) => ((w.sameCount as Record<string, string[]>)["人"] = ["人", "艘"]))).toThrow(
+      /answering\.yaml: field "answering\.sameCount\.人\.1": "艘" is not one of countUnits/,
+    );
+    expect(bad((w) => ((w.statedNone as { notWords: string[] }).notWords = ["有效"]))).toThrow(
+      /answering\.yaml: field "answering\.statedNone\.notWords\.0"/,
+    );
+    expect(bad((w) => ((w.statedNone as { extra?: string }).extra = "x"))).toThrow(
+      /answering\.yaml: field "answering\.statedNone"/,
+    );
   });
 
   it("requires the lexicon folder", () => {
