@@ -157,7 +157,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       }
     }
     if (q.operation === "difference") {
-      const parts = partsOf(topic, q, /比|和|与|跟|同|相比/);
+      const parts = partsOf(topic, q, answeringPatterns().differenceSplit);
       if (parts.length === 2) {
         const [a, b] = parts as [string, string];
         const it = differenceOf(
@@ -170,7 +170,8 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     }
     if (q.operation === "share" || q.measure === "占比") {
       const split = topic.includes("占") ? topic.split(/占/) : partsOf(topic, q, /占/);
-      const [a, b] = split.map((s) => s.replace(/(的)?(比例|比重|百分比|份额|多少)+$/, ""));
+      const closer = answeringPatterns().shareCloser;
+      const [a, b] = split.map((s) => s.replace(closer, ""));
       if (a && namesSomething(a)) {
         const printed = lookup(disc, targetOnce(q, a, "占比"), labelOnce(q, a), null);
         if (printed) return { items: printed.items, got: printed };

@@ -181,6 +181,17 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   sameCount: {},
   changeWords: [],
   downWords: [],
+  budgetNames: [],
+  changeOpeners: [],
+  changeEndings: [],
+  completionWords: [],
+  priorYearWords: [],
+  actualWords: [],
+  budgetWords: [],
+  totalEndings: [],
+  itemEndings: [],
+  differenceSplitters: [],
+  shareClosers: [],
 };
 
 /** Builds the matcher from metrics and word groups (exported for tests with small lexicons). */

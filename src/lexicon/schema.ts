@@ -99,6 +99,28 @@ export const AnsweringWordsSchema = z
     changeWords: z.array(z.string().min(1)).min(1),
     /** Words of a printed change that say it is a decrease (减少, 下降, 低于…). */
     downWords: z.array(z.string().min(1)).min(1),
+    /** Names holding 预算 that are not the stage (一般公共预算, 预算单位), in the order tried. */
+    budgetNames: z.array(z.string().min(1)).min(1),
+    /** Change verbs that, opening a label, compare with the figure printed before it. */
+    changeOpeners: z.array(z.string().min(1)).min(1),
+    /** Change verbs that, ending a label, make its figure the change. */
+    changeEndings: z.array(z.string().min(1)).min(1),
+    /** Words of a printed percentage that make it a completion rate. */
+    completionWords: z.array(z.string().min(1)).min(1),
+    /** Words of a printed label that make its figure the previous year's. */
+    priorYearWords: z.array(z.string().min(1)).min(1),
+    /** Words of a printed label that make its figure an actual (决算) one. */
+    actualWords: z.array(z.string().min(1)).min(1),
+    /** Words of a printed label that make its figure a budgeted one. */
+    budgetWords: z.array(z.string().min(1)).min(1),
+    /** Endings of an item asking for its total, printed as its 合计 (总额, 总数). */
+    totalEndings: z.array(z.string().min(1)).min(1),
+    /** Generic endings an item may be printed without ("行政运行支出" → 行政运行). */
+    itemEndings: z.array(z.string().min(1)).min(1),
+    /** Words splitting the two sides of a difference ("A比B"). */
+    differenceSplitters: z.array(z.string().min(1)).min(1),
+    /** Words closing each part of a share ("…的比例"). */
+    shareClosers: z.array(z.string().min(1)).min(1),
   })
   .strict()
   .superRefine((w, ctx) => {

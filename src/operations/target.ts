@@ -56,9 +56,10 @@ export function namesFor(words: string, metrics: MetricMention[]): string[] {
       if (namesSomething(moved)) own.push(moved);
     }
     // "项目支出总额" is printed as the 合计 of 项目支出.
-    if (/(总额|总数|总共)$/.test(base)) own.push(base.replace(/(总额|总数|总共)$/, "合计"));
+    const { totalEnding, itemEnding } = answeringPatterns();
+    if (totalEnding.test(base)) own.push(base.replace(totalEnding, "合计"));
     // "行政运行支出" is printed as the row "行政运行".
-    const bare = base.replace(/(支出|经费|费用|资金|金额)$/, "");
+    const bare = base.replace(itemEnding, "");
     if (bare !== base && namesSomething(bare) && bare.length >= 3) own.push(bare);
   }
   return [...new Set([...specific, ...own, ...generic].filter((n) => n.length >= 2))];

@@ -1,5 +1,6 @@
-import { useChangeWords } from "../facts/measure.js";
+import { useFigureWords } from "../facts/measure.js";
 import type { AnsweringWords } from "../lexicon/index.js";
+import { escapeWord, inOrder, longestFirst } from "../lexicon/pattern.js";
 
 /**
  * The lexicon's answering words (intents/lexicon/answering.yaml), compiled once into the patterns
@@ -28,18 +29,15 @@ export interface AnsweringPatterns {
   sameCount: (countUnit: string) => readonly string[];
   /** A printed change that says a decrease. */
   down: RegExp;
+  /** An item's ending asking for its total (printed as its 合计). */
+  totalEnding: RegExp;
+  /** A generic ending an item may be printed without. */
+  itemEnding: RegExp;
+  /** The words splitting the two sides of a difference. */
+  differenceSplit: RegExp;
+  /** The words closing each part of a share (after an optional 的). */
+  shareCloser: RegExp;
 }
-
-const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** Longest first, so "预算数" is taken before "预算". */
-const alternation = (words: string[]) =>
-  [...new Set(words)]
-    .sort((a, b) => b.length - a.length)
-    .map(escape)
-    .join("|");
-
-/** In the order written: the first word that fits is taken (as the lists were written in code). */
-const inOrder = (words: string[]) => [...new Set(words)].map(escape).join("|") || "(?!)";
 
 /**
  * The stated-"none" cues: a cue inside a longer word that is not a "none" (无效) is not read; one
@@ -52,7 +50,7 @@ function statedNonePattern(none: AnsweringWords["statedNone"]): RegExp {
     const before = none.asking.filter((w) => w.endsWith(c) && w !== c).map((w) => w.slice(0, -c.length));
     return (
       (before.length ? `(?<![^\u4e00-\u9fa5](?:${inOrder(before)}))` : "") +
-      escape(c) +
+      escapeWord(c) +
       (after.length ? `(?!${inOrder(after)})` : "")
     );
   });
@@ -66,19 +64,23 @@ export function useAnsweringWords(words: AnsweringWords): void {
   const same = new Map(Object.entries(words.sameCount));
   current = {
     // A year ("2017年", "2017年度") says when, not what: a number pattern beside the words.
-    connectors: new RegExp(`\\d+年度?|${alternation(words.connectors)}`, "g"),
-    bare: new RegExp(`^(${alternation(words.generic)})?(${alternation(words.particles) || "(?!)"})?$`),
-    joiners: new RegExp(alternation(words.joiners)),
-    reasons: new RegExp(alternation(words.reasons)),
+    connectors: new RegExp(`\\d+年度?|${longestFirst(words.connectors)}`, "g"),
+    bare: new RegExp(`^(${longestFirst(words.generic)})?(${longestFirst(words.particles) || "(?!)"})?$`),
+    joiners: new RegExp(longestFirst(words.joiners)),
+    reasons: new RegExp(longestFirst(words.reasons)),
     itemOpeners: new RegExp(`^(${inOrder(words.itemOpeners)})+`),
     itemClosers: new RegExp(`(${inOrder(words.itemClosers)})+$`),
     itemDropped: new RegExp(inOrder(words.itemDropped), "g"),
     statedNone: statedNonePattern(words.statedNone),
     countUnits: new Set(words.countUnits),
     sameCount: (unit) => same.get(unit) ?? [unit],
-    down: new RegExp(alternation(words.downWords)),
+    down: new RegExp(longestFirst(words.downWords)),
+    totalEnding: new RegExp(`(${inOrder(words.totalEndings)})$`),
+    itemEnding: new RegExp(`(${inOrder(words.itemEndings)})$`),
+    differenceSplit: new RegExp(inOrder(words.differenceSplitters)),
+    shareCloser: new RegExp(`(的)?(${inOrder(words.shareClosers)})+$`),
   };
-  useChangeWords(words.changeWords);
+  useFigureWords(words);
 }
 
 /** The compiled answering patterns; a clear error when no lexicon was given to the answerer. */
