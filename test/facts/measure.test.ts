@@ -15,4 +15,30 @@ describe("measure of a printed figure", () => {
     expect(measureOfLabel("会议费缩水", "万元", 2025)).toBe("增减额");
     expect(measureOfLabel("会议费缩水", "%", 2025)).toBe("增长率");
   });
+
+  it("reads completion, prior-year, actual and budget figures and budget names by the lexicon's lists", () => {
+    useAnsweringWords(loadLexicon("intents").answering);
+    expect(measureOfLabel("部门预算支出", "万元", 2025)).toBe("value");
+    expect(measureOfLabel("会议费前一年", "万元", 2025)).toBe("value");
+    expect(measureOfLabel("会议费兑现", "%", 2025)).toBe("比率");
+    expect(measureOfLabel("会议费实支", "万元", 2025)).toBe("value");
+    expect(measureOfLabel("会议费核定", "万元", 2025)).toBe("value");
+    expect(measureOfLabel("会议费比上年缩减了", "万元", 2025)).toBe("增减额");
+    useAnsweringWords(
+      loadLexicon(
+        intentsWith((w) => {
+          w.budgetNames = w.budgetNames.filter((n) => n !== "部门预算");
+          w.priorYearWords.push("前一年");
+          w.completionWords.push("兑现");
+          w.actualWords.push("实支");
+          w.budgetWords.push("核定");
+        }),
+      ).answering,
+    );
+    expect(measureOfLabel("部门预算支出", "万元", 2025)).toBe("预算数");
+    expect(measureOfLabel("会议费前一年", "万元", 2025)).toBe("上年数");
+    expect(measureOfLabel("会议费兑现", "%", 2025)).toBe("完成率");
+    expect(measureOfLabel("会议费实支", "万元", 2025)).toBe("决算数");
+    expect(measureOfLabel("会议费核定", "万元", 2025)).toBe("预算数");
+  });
 });

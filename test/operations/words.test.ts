@@ -55,6 +55,42 @@ describe("answering words from the lexicon", () => {
     useAnsweringWords(words);
   });
 
+  it("prints an item's total as 合计 by totalEndings and drops a generic ending by itemEndings", () => {
+    useAnsweringWords(words);
+    expect(namesFor("项目支出总额", [])).toContain("项目支出合计");
+    expect(namesFor("行政运行支出", [])).toContain("行政运行");
+    expect(namesFor("会议费总量", [])).not.toContain("会议费合计");
+    expect(namesFor("行政运行开支", [])).not.toContain("行政运行");
+    useAnsweringWords(
+      madeUp(
+        intentsWith((w) => {
+          w.totalEndings.push("总量");
+          w.itemEndings.push("开支");
+        }),
+      ),
+    );
+    expect(namesFor("会议费总量", [])).toContain("会议费合计");
+    expect(namesFor("行政运行开支", [])).toContain("行政运行");
+    useAnsweringWords(words);
+  });
+
+  it("splits a difference and closes a share's parts by differenceSplitters and shareClosers", () => {
+    useAnsweringWords(words);
+    expect("会议费相比培训费".split(answeringPatterns().differenceSplit)).toEqual(["会议费", "培训费"]);
+    expect("会议费的比重".replace(answeringPatterns().shareCloser, "")).toBe("会议费");
+    useAnsweringWords(
+      madeUp(
+        intentsWith((w) => {
+          w.differenceSplitters.push("对比");
+          w.shareClosers.push("占比");
+        }),
+      ),
+    );
+    expect("会议费对比培训费".split(answeringPatterns().differenceSplit)).toEqual(["会议费", "培训费"]);
+    expect("会议费的占比".replace(answeringPatterns().shareCloser, "")).toBe("会议费");
+    useAnsweringWords(words);
+  });
+
   it("says a printed change is a decrease by downWords (one list for labels and computed prior-year figures)", () => {
     const fact = { source: "text", label: "会议费比上年缩水", measure: "增减额" } as unknown as Fact;
     useAnsweringWords(words);
