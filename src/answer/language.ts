@@ -25,6 +25,13 @@ function formsOf(d: LoadedDoc, lexicon: Lexicon): string[] {
  * metadata by the lexicon's organisation rules, prepared once per collection.
  */
 export function createLanguage(lexicon: Lexicon, totals: string[] = []): Language {
+  // Both the unit matcher and the figures' unit names ask for each document's forms: made once.
+  const forms = new WeakMap<LoadedDoc, string[]>();
+  const formsOnce = (d: LoadedDoc) => {
+    let f = forms.get(d);
+    if (!f) forms.set(d, (f = formsOf(d, lexicon)));
+    return f;
+  };
   return {
     totalTerms: totals,
     answering: lexicon.answering,
@@ -34,11 +41,11 @@ export function createLanguage(lexicon: Lexicon, totals: string[] = []): Languag
       if (context && looksLikeFollowUp(query)) return followUp(query, context);
       return { query, assumed: [] };
     },
-    unitForms: (d) => formsOf(d, lexicon),
+    unitForms: formsOnce,
     unitMatcher(docs: LoadedDoc[]) {
       const profiles: UnitProfile[] = docs.map((d) => ({
         id: d.id,
-        forms: formsOf(d, lexicon),
+        forms: formsOnce(d),
         full: wordKey(d.meta.unit ?? ""),
       }));
       const prepared = prepareUnits(profiles, lexicon.orgs.suffixes);

@@ -167,33 +167,46 @@ export function tableFacts(model: DocModel): Fact[] {
   for (const t of model.tables) {
     if (!t.present) continue;
     const unit = t.unit ?? "万元";
+    // What every cell of the table shares, and each column's key and measure, made once.
+    const where = [t.number, t.title].filter(Boolean).join(" ");
+    const whereKey = labelKey(where);
+    const context = labelKey(t.title);
+    const columns = new Map<string, { key: string; measure: Measure }>();
+    const columnOf = (name: string | null) => {
+      let c = columns.get(name ?? "");
+      if (!c) {
+        c = { key: name ? labelKey(name) : "", measure: columnMeasure(name ?? "", model.meta.year) };
+        columns.set(name ?? "", c);
+      }
+      return c;
+    };
     for (const row of t.rows) {
       order++;
       const figures = row.cells.filter((c) => c.column !== "行次");
+      const rowLabel = row.label ? labelKey(row.label) : "";
       figures.forEach((cell, i) => {
         // Blank cells are kept (value "") so an answer can say the cell is blank rather than 0.
         if (cell.value === null && cell.text !== "") return;
         // An unlabelled row's figure under no known column says nothing of what it is.
         if (!row.label && !row.code && !cell.column) return;
         // An unlabelled row under a known template: the column path names the figure.
-        const label = row.label ? labelKey(row.label) : unlabelledRowLabel(t.title, cell.column);
+        const label = row.label ? rowLabel : unlabelledRowLabel(t.title, cell.column);
         const column = cell.column ?? (i === 0 ? null : `第${i + 1}列`);
-        const colMeasure = columnMeasure(cell.column ?? "", model.meta.year);
-        const where = [t.number, t.title].filter(Boolean).join(" ");
+        const colMeasure = columnOf(cell.column).measure;
         facts.push({
           doc: model.id,
           source: "table",
           value: cell.text,
           unit,
           label,
-          context: labelKey(t.title),
+          context,
           measure: colMeasure,
           quote: row.label ? [row.span[0], cell.span[1]] : row.span,
           where,
           code: row.code ?? undefined,
           column,
-          columnKey: column ? labelKey(column) : "",
-          whereKey: labelKey(where),
+          columnKey: column === cell.column ? columnOf(column).key : column ? labelKey(column) : "",
+          whereKey,
           table: t.title,
           order: order + i / 100,
           colIndex: i,

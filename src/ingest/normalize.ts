@@ -11,6 +11,8 @@ export interface NormalizedView {
 }
 
 const FULLWIDTH_KEEP = new Set(["，", "：", "；", "！", "？"]);
+/** The characters halfWidth may change (ideographic space and the full-width ASCII block). */
+const FULLWIDTH = /[\u3000\uff01-\uff5e]/g;
 
 export function halfWidth(ch: string): string {
   const code = ch.charCodeAt(0);
@@ -59,9 +61,8 @@ export const compact = (s: string) => s.replace(/\s+/g, "");
  * brackets, no 类/款/项 markers ("科学技术（类）支出" → "科学技术支出").
  */
 export function labelKey(s: string): string {
-  return [...s]
-    .map(halfWidth)
-    .join("")
+  return s
+    .replace(FULLWIDTH, halfWidth)
     .replace(/\s+/g, "")
     .replace(
       /^(?:\d{1,2}[.、](?!\d)|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|其中[:：]?)/,

@@ -1,8 +1,11 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { extname, join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { load, CORE_SCHEMA } from "js-yaml";
 import { z } from "zod";
 import { labelKey } from "../ingest/index.js";
+
+/** YAML 1.2 core types only: "2023-01-01" stays a string, as in JSON. */
+const parseYaml = (text: string): unknown => load(text, { schema: CORE_SCHEMA });
 
 const IntentSchema = z
   .object({

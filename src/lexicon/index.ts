@@ -1,11 +1,14 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { extname, join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { load, CORE_SCHEMA } from "js-yaml";
 import type { Measure } from "../facts/measure.js";
 import { loadIntents } from "../intents/index.js";
 import type { Quantity } from "../query/types.js";
 import { wordKey } from "../query/normalize.js";
 import { WordFileSchema, type AnsweringWords, type OrgRules, type WordGroup } from "./schema.js";
+
+/** YAML 1.2 core types only: "2023-01-01" stays a string, as in JSON. */
+const parseYaml = (text: string): unknown => load(text, { schema: CORE_SCHEMA });
 
 export type { AnsweringWords, OrgRules, WordGroup } from "./schema.js";
 

@@ -129,5 +129,15 @@ export function matchKey(text: string): MatchKey {
 
 /** A word of the lexicon or a name as it is matched: normalised, quotes and brackets removed. */
 export function wordKey(word: string): string {
-  return matchKey(normalize(word)).key;
+  let key = wordKeys.get(word);
+  if (key === undefined) {
+    key = matchKey(normalize(word)).key;
+    if (wordKeys.size >= MAX_WORD_KEYS) wordKeys.clear();
+    wordKeys.set(word, key);
+  }
+  return key;
 }
+
+/** Keys of words already seen: unit names and vocabulary recur across documents and questions. */
+const wordKeys = new Map<string, string>();
+const MAX_WORD_KEYS = 100_000;
