@@ -1,6 +1,6 @@
 import { create, insertMultiple, search, type AnyOrama } from "@orama/orama";
 import type { DocModel } from "../ingest/index.js";
-import { KeptWords, tokenize } from "./tokenizer.js";
+import { KeptWords, tokenize, tokenizeEach } from "./tokenizer.js";
 
 /** A searchable passage: a sentence or a table row of one document. */
 export interface Passage {
@@ -34,7 +34,10 @@ export function passagesOf(model: DocModel): Passage[] {
 export const tokenizePassages = (passages: Passage[], words: Iterable<string> = []): string[][] => {
   // The document's own names only: its tokens do not depend on the rest of the collection.
   const keep = new KeptWords(words);
-  return passages.map((p) => tokenize(p.text, keep));
+  return tokenizeEach(
+    passages.map((p) => p.text),
+    keep,
+  );
 };
 
 /**

@@ -1,0 +1,31 @@
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { domainWords } from "../../src/engine/build.js";
+import { ingestFileSync } from "../../src/ingest/index.js";
+import { passagesOf } from "../../src/search/fulltext.js";
+import { KeptWords, tokenize, tokenizeEach } from "../../src/search/tokenizer.js";
+
+describe("tokenizeEach (passages segmented in one pass)", () => {
+  it("gives every seed document's passages the tokens tokenize gives them one by one", () => {
+    const seeds = readdirSync("seeds").filter((f) => f.endsWith(".txt"));
+    expect(seeds.length).toBeGreaterThan(0);
+    for (const f of seeds) {
+      const outcome = ingestFileSync(`seeds/${f}`);
+      if (!outcome?.ok) throw new Error(`seeds/${f}: ${outcome?.reason}`);
+      const keep = new KeptWords(domainWords(outcome.model));
+      const texts = passagesOf(outcome.model).map((p) => p.text);
+      expect(tokenizeEach(texts, keep)).toEqual(texts.map((t) => tokenize(t, keep)));
+    }
+  });
+
+  it("keeps empty texts, texts holding line breaks and kept words at the edges in place", () => {
+    const keep = new KeptWords(["机关运行经费", "科学技术支出"]);
+    const cases = [
+      ["", "机关运行经费9.39万元", "", "科学技术支出", "合计 701.63"],
+      ["一行\n两行", "机关运行经费"],
+      ["科学技术支出", "机关运行经费"],
+    ];
+    for (const texts of cases) expect(tokenizeEach(texts, keep)).toEqual(texts.map((t) => tokenize(t, keep)));
+    expect(tokenizeEach(["机关运行经费9.39万元"], keep)[0]).toContain("机关运行经费");
+  });
+});
