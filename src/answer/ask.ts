@@ -64,14 +64,8 @@ function partsOf(topic: string, q: Query, splitOn: RegExp, byMetrics = true): st
         ? starts.map((s, i) => p.slice(i === 0 ? 0 : s, starts[i + 1] ?? p.length))
         : [p];
     });
-  return parts
-    .map((p) =>
-      p.replace(
-        /(加起来|一共|合计|总共|之和|共计|总和|相差|差距|差额|分别|各|的|[一二两三四五六七八九十\d]+(项|个|类|块))+$/,
-        "",
-      ),
-    )
-    .filter((p) => namesSomething(p));
+  const closer = answeringPatterns().partCloser;
+  return parts.map((p) => p.replace(closer, "")).filter((p) => namesSomething(p));
 }
 
 /** Metrics whose words appear in `s`, in order, without overlaps. */
@@ -342,7 +336,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       const subjects = q.metrics.filter((m) => m.answer === "figure").flatMap((m) => m.terms);
       const own = labelKey(topic)
         .replace(labelKey(quoted.text), "")
-        .replace(/^的|的$|是什么$|是$/g, "");
+        .replace(answeringPatterns().definitionParticles, "");
       const terms = quoted.answer === "section" ? quoted.terms : [...subjects, own];
       const items = res.disclosures
         .slice(0, MAX_LISTED)

@@ -195,6 +195,10 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   itemEndings: [],
   differenceSplitters: [],
   shareClosers: [],
+  partClosers: [],
+  countedParts: [],
+  definitionOpeners: [],
+  definitionClosers: [],
 };
 
 /** Builds the matcher from metrics and word groups (exported for tests with small lexicons). */

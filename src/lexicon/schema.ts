@@ -121,6 +121,13 @@ export const AnsweringWordsSchema = z
     differenceSplitters: z.array(z.string().min(1)).min(1),
     /** Words closing each part of a share ("…的比例"). */
     shareClosers: z.array(z.string().min(1)).min(1),
+    /** Words closing each part of a sum or a difference ("…加起来", "…分别"). */
+    partClosers: z.array(z.string().min(1)).min(1),
+    /** Count words after a numeral closing a part ("三项"). */
+    countedParts: z.array(z.string().min(1)).min(1),
+    /** Particles before and after the term a definition is asked of ("的…", "…是什么"). */
+    definitionOpeners: z.array(z.string().min(1)),
+    definitionClosers: z.array(z.string().min(1)),
   })
   .strict()
   .superRefine((w, ctx) => {

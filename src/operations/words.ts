@@ -37,6 +37,10 @@ export interface AnsweringPatterns {
   differenceSplit: RegExp;
   /** The words closing each part of a share (after an optional 的). */
   shareCloser: RegExp;
+  /** The words (or a counted "三项") closing each part of a sum or a difference. */
+  partCloser: RegExp;
+  /** The particles around the term a definition is asked of (global). */
+  definitionParticles: RegExp;
 }
 
 /**
@@ -79,6 +83,13 @@ export function useAnsweringWords(words: AnsweringWords): void {
     itemEnding: new RegExp(`(${inOrder(words.itemEndings)})$`),
     differenceSplit: new RegExp(inOrder(words.differenceSplitters)),
     shareCloser: new RegExp(`(的)?(${inOrder(words.shareClosers)})+$`),
+    partCloser: new RegExp(
+      `(${inOrder(words.partClosers)}|[一二两三四五六七八九十\\d]+(${inOrder(words.countedParts)}))+$`,
+    ),
+    definitionParticles: new RegExp(
+      `^(?:${inOrder(words.definitionOpeners)})|(?:${inOrder(words.definitionClosers)})$`,
+      "g",
+    ),
   };
   useFigureWords(words);
 }
