@@ -91,6 +91,27 @@ describe("answering words from the lexicon", () => {
     useAnsweringWords(words);
   });
 
+  it("closes a sum's parts by partClosers/countedParts and a definition's term by its particles", () => {
+    useAnsweringWords(words);
+    expect("离休费和退休费加起来".replace(answeringPatterns().partCloser, "")).toBe("离休费和退休费");
+    expect("会议费三项".replace(answeringPatterns().partCloser, "")).toBe("会议费");
+    expect("会议费三笔".replace(answeringPatterns().partCloser, "")).toBe("会议费三笔");
+    expect("的预算是什么".replace(answeringPatterns().definitionParticles, "")).toBe("预算");
+    useAnsweringWords(
+      madeUp(
+        intentsWith((w) => {
+          w.partClosers.push("总计");
+          w.countedParts.push("笔");
+          w.definitionClosers.push("指什么");
+        }),
+      ),
+    );
+    expect("会议费总计".replace(answeringPatterns().partCloser, "")).toBe("会议费");
+    expect("会议费三笔".replace(answeringPatterns().partCloser, "")).toBe("会议费");
+    expect("预算指什么".replace(answeringPatterns().definitionParticles, "")).toBe("预算");
+    useAnsweringWords(words);
+  });
+
   it("says a printed change is a decrease by downWords (one list for labels and computed prior-year figures)", () => {
     const fact = { source: "text", label: "会议费比上年缩水", measure: "增减额" } as unknown as Fact;
     useAnsweringWords(words);
