@@ -1,6 +1,6 @@
 import type { DocModel } from "../ingest/index.js";
 import { labelKey } from "../ingest/index.js";
-import { measureOfLabel, type Measure } from "./measure.js";
+import { figurePatterns, measureOfLabel, type Measure } from "./measure.js";
 import { templateRowLabel } from "../ingest/table-templates.js";
 
 /** A figure printed in the document, with the words that say what it is. */
@@ -129,13 +129,15 @@ export function sentenceFacts(model: DocModel): Fact[] {
  * "上年预算数") is 上年数, a change column 增减额/增长率, else 决算数/预算数 by its words.
  */
 export function columnMeasure(column: string, year: number | null): Measure {
+  // The header words: intents/lexicon/answering.yaml (priorYearWords, columns).
+  const w = figurePatterns();
   const years = [...column.matchAll(/(20\d\d)年/g)].map((m) => Number(m[1]));
-  if (/上年|去年|上一年/.test(column) || (year !== null && years.length && years.every((y) => y < year)))
+  if (w.priorYear.test(column) || (year !== null && years.length && years.every((y) => y < year)))
     return "上年数";
-  if (/增减率|增长率|增幅|增减%|变动率/.test(column)) return "增长率";
-  if (/增减|增加额|减少额|变动/.test(column)) return "增减额";
-  if (/决算数|执行数|实际|^决算/.test(column)) return "决算数";
-  if (/预算数|年初预算|全年预算|^预算/.test(column)) return "预算数";
+  if (w.rateColumn.test(column)) return "增长率";
+  if (w.changeColumn.test(column)) return "增减额";
+  if (w.actualColumn.test(column)) return "决算数";
+  if (w.budgetColumn.test(column)) return "预算数";
   return "value";
 }
 

@@ -33,9 +33,10 @@ export type FigureWords = Pick<
   | "priorYearWords"
   | "actualWords"
   | "budgetWords"
+  | "columns"
 >;
 
-interface FigurePatterns {
+export interface FigurePatterns {
   /** Names holding 预算 that are not the stage (global, tried in the order written). */
   budgetNames: RegExp;
   /** A change verb opening a label (after a comma). */
@@ -48,6 +49,11 @@ interface FigurePatterns {
   priorYear: RegExp;
   actual: RegExp;
   budget: RegExp;
+  /** Table column headers: a growth rate, a change, an actual, a budgeted figure. */
+  rateColumn: RegExp;
+  changeColumn: RegExp;
+  actualColumn: RegExp;
+  budgetColumn: RegExp;
 }
 
 let patterns: FigurePatterns | null = null;
@@ -66,10 +72,15 @@ export function useFigureWords(words: FigureWords): void {
     priorYear: new RegExp(inOrder(words.priorYearWords)),
     actual: new RegExp(inOrder(words.actualWords)),
     budget: new RegExp(inOrder(words.budgetWords)),
+    rateColumn: new RegExp(inOrder(words.columns.rate)),
+    changeColumn: new RegExp(inOrder(words.columns.change)),
+    actualColumn: new RegExp(`${inOrder(words.columns.actual)}|^(?:${inOrder(words.columns.actualStarts)})`),
+    budgetColumn: new RegExp(`${inOrder(words.columns.budget)}|^(?:${inOrder(words.columns.budgetStarts)})`),
   };
 }
 
-function figurePatterns(): FigurePatterns {
+/** The compiled figure words; a clear error when no lexicon was given to the answerer. */
+export function figurePatterns(): FigurePatterns {
   if (!patterns)
     throw new Error(
       "figure words are not loaded: create the answerer with a language from loadLexicon (intents/lexicon/answering.yaml)",

@@ -191,6 +191,7 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   priorYearWords: [],
   actualWords: [],
   budgetWords: [],
+  columns: { rate: [], change: [], actual: [], actualStarts: [], budget: [], budgetStarts: [] },
   totalEndings: [],
   itemEndings: [],
   differenceSplitters: [],

@@ -113,6 +113,18 @@ export const AnsweringWordsSchema = z
     actualWords: z.array(z.string().min(1)).min(1),
     /** Words of a printed label that make its figure a budgeted one. */
     budgetWords: z.array(z.string().min(1)).min(1),
+    /** A table column's header words: a growth rate, a change, an actual or a budgeted figure
+     * (`…Starts`: only at the start of the header). The previous year's column: priorYearWords. */
+    columns: z
+      .object({
+        rate: z.array(z.string().min(1)).min(1),
+        change: z.array(z.string().min(1)).min(1),
+        actual: z.array(z.string().min(1)).min(1),
+        actualStarts: z.array(z.string().min(1)),
+        budget: z.array(z.string().min(1)).min(1),
+        budgetStarts: z.array(z.string().min(1)),
+      })
+      .strict(),
     /** Endings of an item asking for its total, printed as its 合计 (总额, 总数). */
     totalEndings: z.array(z.string().min(1)).min(1),
     /** Generic endings an item may be printed without ("行政运行支出" → 行政运行). */
