@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { columnMeasure } from "../../src/facts/extract.js";
 import { measureOfLabel } from "../../src/facts/measure.js";
 import { loadLexicon } from "../../src/lexicon/index.js";
 import { useAnsweringWords } from "../../src/operations/words.js";
@@ -40,5 +41,25 @@ describe("measure of a printed figure", () => {
     expect(measureOfLabel("会议费兑现", "%", 2025)).toBe("完成率");
     expect(measureOfLabel("会议费实支", "万元", 2025)).toBe("决算数");
     expect(measureOfLabel("会议费核定", "万元", 2025)).toBe("预算数");
+  });
+
+  it("reads a table column's measure by priorYearWords and columns (a made-up header word changes it)", () => {
+    useAnsweringWords(loadLexicon("intents").answering);
+    expect(columnMeasure("上年预算数", 2025)).toBe("上年数");
+    expect(columnMeasure("增减%", 2025)).toBe("增长率");
+    expect(columnMeasure("增加额", 2025)).toBe("增减额");
+    expect(columnMeasure("决算", 2025)).toBe("决算数");
+    expect(columnMeasure("本年预算", 2025)).toBe("value");
+    expect(columnMeasure("浮动比例", 2025)).toBe("value");
+    useAnsweringWords(
+      loadLexicon(
+        intentsWith((w) => {
+          w.columns.rate.push("浮动比例");
+          w.columns.budget.push("本年预算");
+        }),
+      ).answering,
+    );
+    expect(columnMeasure("浮动比例", 2025)).toBe("增长率");
+    expect(columnMeasure("本年预算", 2025)).toBe("预算数");
   });
 });
