@@ -24,7 +24,10 @@ import { summarize, type LatencySummary } from "./stats.js";
 const BENCH_DIR = ".bench";
 const SEEDS_DIR = "seeds";
 const INTENTS_DIR = "intents";
-const PROBE = fileURLToPath(new URL("./probe.ts", import.meta.url));
+/** The probe beside this file: compiled (dist/) or TypeScript run through tsx. */
+const PROBE = fileURLToPath(
+  new URL(`./probe${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url),
+);
 const COLD_RUNS = 3;
 const MB = 1e6; // throughput in MB of UTF-8 text per second
 
@@ -79,7 +82,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 function runProbe<T>(mode: ProbeMode, args: string[], cpuProfDir: string | null): Promise<T> {
-  const nodeArgs = ["--import", "tsx", "--expose-gc"];
+  const nodeArgs = [...(PROBE.endsWith(".ts") ? ["--import", "tsx"] : []), "--expose-gc"];
   if (cpuProfDir)
     nodeArgs.push(
       "--cpu-prof",

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   closeSync,
+  existsSync,
   constants as fsConstants,
   fstatSync,
   lstatSync,
@@ -74,9 +75,13 @@ export const docIdOf = (file: string) => basename(file, extname(file));
  */
 const INGEST_CODE = (() => {
   const here = dirname(fileURLToPath(import.meta.url));
+  // Compiled (dist/ingest/), the TypeScript sources it was built from decide when they are there:
+  // the same code run compiled or through tsx reads the same index instead of rebuilding it.
+  const sources = join(here, "..", "..", "src", "ingest");
+  const dir = basename(dirname(here)) === "dist" && existsSync(sources) ? sources : here;
   const h = createHash("sha256").update(String(MODEL_VERSION));
   try {
-    for (const f of readdirSync(here).sort()) if (/\.[jt]s$/.test(f)) h.update(readFileSync(join(here, f)));
+    for (const f of readdirSync(dir).sort()) if (/\.[jt]s$/.test(f)) h.update(readFileSync(join(dir, f)));
   } catch {
     /* bundled build: the version constant alone decides */
   }
