@@ -113,7 +113,7 @@ export async function measure(corpus: string, goldPath: string, only?: string[])
     const stem = basename(f, ".pdf");
     if (only && !only.includes(stem)) continue;
     const t0 = performance.now();
-    const read = await readPdf(readFileSync(join(corpus, "pdf", f)), { rules: false });
+    const read = await readPdf(readFileSync(join(corpus, "pdf", f)), { rules: true });
     const ms = performance.now() - t0;
     const ours = read.ok ? pdfText(read.pages).text : "";
     const mine = squeeze(ours);

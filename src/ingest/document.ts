@@ -3,6 +3,7 @@ import { enumeratorLevel, headingLevel, isPageMarker, splitLines, type Line } fr
 import { normalizeSpan } from "./normalize.js";
 import { isTitleLine, parseTable, type TableBlock } from "./tables.js";
 import { runChecks } from "./checks.js";
+import type { RuledRow } from "./pdf.js";
 import { COLLECTION_TITLE_RE, LEADER_RE, NOTE_RE, TABLE_NUMBER_RE, TOC_HEADING_RE } from "./table-vocab.js";
 import { labelKey } from "./normalize.js";
 
@@ -202,11 +203,11 @@ export function pageFinder(text: string): (offset: number) => number {
 }
 
 /** Builds sections, sentences and tables from the original text. */
-export function buildStructure(text: string): Structure {
+export function buildStructure(text: string, ruled: RuledRow[] = []): Structure {
   const lines = splitLines(text);
   const warnings: string[] = [];
   const { blocks, bodyLines } = findTableBlocks(lines);
-  const parsed = blocks.map((b) => ({ block: b, table: parseTable(text, b) }));
+  const parsed = blocks.map((b) => ({ block: b, table: parseTable(text, b, ruled) }));
   // A title with nothing under it that names a collection of tables (a cover page), or that a later
   // table with rows prints again, is a mention, not a table.
   const hasRows = (t: Table) => t.rows.length > 0 || t.statedEmpty;

@@ -21,7 +21,7 @@ import { readHtml } from "./html.js";
 import { extractMeta } from "./metadata.js";
 import { DocModel, MODEL_VERSION, MetaSidecar, type DocFormat } from "./model.js";
 import { formFeedPages, pagesOfContent } from "./pages.js";
-import { pdfText, readPdf } from "./pdf.js";
+import { pdfText, readPdf, type RuledRow } from "./pdf.js";
 
 export type { DocModel, Table, Row, Cell, Sentence, Section, DocMeta } from "./model.js";
 export { DocModel as DocModelSchema, DocReport, MODEL_VERSION, reportOf } from "./model.js";
@@ -125,6 +125,8 @@ interface ReadText {
   /** Offset in `text` where each page starts; [] without pages. */
   pages: number[];
   warnings: string[];
+  /** PDF: the rows of the tables the pages rule. */
+  ruled?: RuledRow[];
 }
 
 /** Builds the document model from a file's text. Never throws for bad content: returns a reason. */
@@ -136,7 +138,7 @@ function modelOf(
   sidecar: MetaSidecar | null,
 ): IngestOutcome {
   try {
-    const structure = buildStructure(read.text);
+    const structure = buildStructure(read.text, read.ruled);
     const meta = extractMeta(read.text, structure.tables);
     if (sidecar) {
       Object.assign(meta, {
@@ -204,15 +206,16 @@ export async function ingestDocument(
   const format = formatOf(file, bytes);
   try {
     if (format === "pdf") {
-      const pdf = await readPdf(bytes, { rules: false });
+      const pdf = await readPdf(bytes);
       if (!pdf.ok) return { ok: false, file, reason: pdf.reason };
-      const { text, pages } = pdfText(pdf.pages);
+      const { text, pages, rows } = pdfText(pdf.pages);
       const read: ReadText = {
         text,
         pages,
         format,
         encoding: "PDF text layer (pdf.js)",
         warnings: pdf.warnings,
+        ruled: rows,
       };
       return modelOf(file, bytes, read, sidecarRaw, sidecar);
     }

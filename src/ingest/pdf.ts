@@ -148,6 +148,8 @@ export async function readPdf(bytes: Uint8Array, options: ReadPdfOptions = {}): 
     isImageDecoderSupported: false,
     useWorkerFetch: false,
     stopAtErrors: false,
+    // Images are never read (only text and rulings): pdf.js skips decoding every one of them.
+    maxImageSize: 0,
     verbosity: 0,
   });
   // A password prompt would wait forever: refuse at once.
@@ -227,11 +229,30 @@ async function readPage(pdfjs: PdfJs, doc: PdfDoc, n: number, withRules: boolean
       w = Math.max(0, w - per * (lead + trail));
       items.push({ x, y, w, h, text: str, fontSize });
     }
-    const rules = withRules ? await pageRules(pdfjs, page, vt) : [];
+    const rules = withRules && inColumns(items) ? await pageRules(pdfjs, page, vt) : [];
     return { number: n, width: viewport.width, height: viewport.height, items, rules };
   } finally {
     page.cleanup();
   }
+}
+
+/**
+ * Whether some of a page's text sits in columns (two lines at least with a wide gap between items):
+ * only such a page can hold a table, so only its drawing is read for rulings (that costs as much
+ * again as its text).
+ */
+function inColumns(items: PdfItem[]): boolean {
+  let n = 0;
+  for (const line of pageLines(items))
+    for (let i = 1; i < line.length; i++) {
+      const a = line[i - 1]!;
+      const b = line[i]!;
+      if (b.x - (a.x + a.w) >= 0.8 * Math.min(a.fontSize, b.fontSize)) {
+        if (++n >= 2) return true;
+        break;
+      }
+    }
+  return false;
 }
 
 /** Thickness under which a filled rectangle counts as a line (table rulings drawn as boxes). */
@@ -410,45 +431,344 @@ export function pageLines(items: PdfItem[]): PdfItem[][] {
 
 /** One page as text: lines top to bottom, items left to right, gaps as runs of spaces. */
 export function layoutPage(page: PdfPage): string {
-  const pitch = pitchOf(page.items);
-  const out: string[] = [];
-  for (const line of pageLines(page.items)) {
-    let s = "";
-    let col = 0;
-    let prev: PdfItem | null = null;
-    for (const it of line) {
-      if (prev) {
-        const gap = it.x - (prev.x + prev.w);
-        const size = Math.min(prev.fontSize, it.fontSize);
-        const target = Math.round(it.x / pitch);
-        let spaces: number;
-        if (gap < size * 0.15) spaces = 0;
-        else if (gap < size * 0.8) spaces = 1;
-        else spaces = Math.max(2, target - col);
-        s += " ".repeat(spaces);
-        col += spaces;
-      } else {
-        const lead = Math.max(0, Math.round(it.x / pitch));
-        s += " ".repeat(lead);
-        col = lead;
-      }
-      s += it.text;
-      col += [...it.text].length;
-      prev = it;
-    }
-    out.push(s.trimEnd());
-  }
-  return out.join("\n");
+  return layoutPageRows(page).text;
 }
 
-/** The document text: pages joined with form feeds, and the offset where each page starts. */
-export function pdfText(pages: PdfPage[]): { text: string; pages: number[] } {
+/**
+ * A row of a ruled table as the page draws it: its cells left to right, each the spans (offsets in
+ * the text) of the text it holds, line by line. The text keeps the page's lines; a row whose cells
+ * hold several lines (a label wrapped inside its cell, a figure centred against it) is one row here.
+ */
+export interface RuledRow {
+  cells: Array<Array<[number, number]>>;
+}
+
+/** One page as text, with the rows of the ruled tables on it (offsets in that text). */
+export function layoutPageRows(page: PdfPage): { text: string; rows: RuledRow[] } {
+  const pitch = pitchOf(page.items);
+  const lines = pageLines(page.items);
+  if (!page.rules.length)
+    return { text: lines.map((l) => plainLine(l, pitch).trimEnd()).join("\n"), rows: [] };
+  let text = "";
+  let n = 0;
+  const rows: RuledRow[] = [];
+  for (const run of ruledRows(lines, page.rules)) {
+    if (!run.cuts) {
+      text += (n++ ? "\n" : "") + plainLine(run.lines[0]!, pitch).trimEnd();
+      continue;
+    }
+    const cells = new Map<number, Array<[number, number]>>();
+    for (const items of run.lines) {
+      if (n++) text += "\n";
+      const at = text.length;
+      text += ruledLine(items, run.cuts, pitch, (k, start, end) =>
+        cells.set(k, [...(cells.get(k) ?? []), [at + start, at + end]]),
+      );
+    }
+    rows.push({ cells: [...cells.entries()].sort((x, y) => x[0] - y[0]).map(([, spans]) => spans) });
+  }
+  return { text, rows };
+}
+
+/** A line laid out by the gaps between its items (a page or a part of one without rulings). */
+function plainLine(line: PdfItem[], pitch: number): string {
+  let s = "";
+  let col = 0;
+  let prev: PdfItem | null = null;
+  for (const it of line) {
+    if (prev) {
+      const gap = it.x - (prev.x + prev.w);
+      const size = Math.min(prev.fontSize, it.fontSize);
+      const target = Math.round(it.x / pitch);
+      let spaces: number;
+      if (gap < size * 0.15) spaces = 0;
+      else if (gap < size * 0.8) spaces = 1;
+      else spaces = Math.max(2, target - col);
+      s += " ".repeat(spaces);
+      col += spaces;
+    } else {
+      const lead = Math.max(0, Math.round(it.x / pitch));
+      s += " ".repeat(lead);
+      col = lead;
+    }
+    s += it.text;
+    col += [...it.text].length;
+    prev = it;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ruled tables: the cells a page draws decide what is one cell and what are two.
+
+interface VRule {
+  x: number;
+  y1: number;
+  y2: number;
+}
+interface HRule {
+  y: number;
+  x1: number;
+  x2: number;
+}
+
+/** Rulings nearer than this (points) are one; a ruling drawn in pieces is joined over gaps this small. */
+const RULE_SLACK = 1.5;
+
+/** Joins collinear pieces of rulings (many generators draw each cell's border on its own). */
+function joinRules<T>(
+  rules: T[],
+  at: (r: T) => number,
+  from: (r: T) => number,
+  to: (r: T) => number,
+  make: (at: number, from: number, to: number) => T,
+): T[] {
+  const sorted = [...rules].sort((a, b) => at(a) - at(b) || from(a) - from(b));
+  const out: T[] = [];
+  let group: T[] = [];
+  const flush = () => {
+    group.sort((a, b) => from(a) - from(b));
+    let cur: [number, number, number] | null = null;
+    for (const r of group) {
+      if (cur && from(r) <= cur[2] + RULE_SLACK) cur[2] = Math.max(cur[2], to(r));
+      else {
+        if (cur) out.push(make(cur[0], cur[1], cur[2]));
+        cur = [at(r), from(r), to(r)];
+      }
+    }
+    if (cur) out.push(make(cur[0], cur[1], cur[2]));
+    group = [];
+  };
+  for (const r of sorted) {
+    if (group.length && at(r) - at(group[0]!) > RULE_SLACK) flush();
+    group.push(r);
+  }
+  flush();
+  return out;
+}
+
+function gridOf(rules: PdfRule[]): { v: VRule[]; h: HRule[] } {
+  const v = joinRules(
+    rules.filter((r) => r.x2 - r.x1 < 1 && r.y2 - r.y1 > 2),
+    (r) => (r.x1 + r.x2) / 2,
+    (r) => r.y1,
+    (r) => r.y2,
+    (x, y1, y2) => ({ x1: x, x2: x, y1, y2 }),
+  ).map((r) => ({ x: r.x1, y1: r.y1, y2: r.y2 }));
+  const h = joinRules(
+    rules.filter((r) => r.y2 - r.y1 < 1 && r.x2 - r.x1 > 2),
+    (r) => (r.y1 + r.y2) / 2,
+    (r) => r.x1,
+    (r) => r.x2,
+    (y, x1, x2) => ({ x1, x2, y1: y, y2: y }),
+  ).map((r) => ({ y: r.y1, x1: r.x1, x2: r.x2 }));
+  return { v, h };
+}
+
+/** Lines of a page: alone, or the lines of one row of a ruled table and the rulings that cut them. */
+type Run = { lines: PdfItem[][]; cuts: number[] | null };
+
+/** Most physical lines one ruled cell's text is joined from (a longer cell is a paragraph: kept as lines). */
+const MAX_CELL_LINES = 4;
+
+/**
+ * Lines inside a ruled grid become rows of cells: the vertical rulings that span a line cut it into
+ * cells, and lines between the same two horizontal rulings (a label wrapped inside its cell, a
+ * figure centred against it) are one row. Other lines stay as they are.
+ */
+function ruledRows(lines: PdfItem[][], rules: PdfRule[]): Run[] {
+  const { v, h } = gridOf(rules);
+  type Info = { items: PdfItem[]; top: number; bottom: number; cuts: number[] | null };
+  const infos: Info[] = lines.map((items) => {
+    let top = Infinity;
+    let bottom = -Infinity;
+    for (const it of items) {
+      const [t, b] = extent(it.y, it.fontSize);
+      top = Math.min(top, t);
+      bottom = Math.max(bottom, b);
+    }
+    const slack = 0.2 * (bottom - top);
+    const cuts = v
+      .filter((r) => r.y1 <= top + slack && r.y2 >= bottom - slack)
+      .map((r) => r.x)
+      .sort((a, b) => a - b);
+    // Two cells bounded on both sides at least: a frame around text is no grid.
+    if (cuts.length < 3) return { items, top, bottom, cuts: null };
+    return { items: items.flatMap((it) => splitAtCuts(it, cuts)), top, bottom, cuts };
+  });
+  const sameCuts = (a: number[], b: number[]) =>
+    a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= RULE_SLACK);
+  /** A horizontal ruling between heights y1 and y2 across the x-range of any of the items. */
+  const ruledBetween = (y1: number, y2: number, items: PdfItem[]) =>
+    h.some((r) => r.y > y1 && r.y < y2 && items.some((it) => r.x1 < it.x + it.w - 1 && r.x2 > it.x + 1));
+  /**
+   * A run is one ruled row when horizontal rulings above and below it cover each of its items, and
+   * no cell holds figures on two of its lines (figures do not wrap: those are rows of a table ruled
+   * only by its columns).
+   */
+  const oneRow = (run: Info[]) => {
+    const first = run[0]!;
+    const last = run[run.length - 1]!;
+    const covered = run.every((l) =>
+      l.items.every((it) => {
+        const covers = (r: HRule) => r.x1 <= it.x + 1 && r.x2 >= it.x + it.w - 1;
+        return (
+          h.some((r) => covers(r) && r.y <= first.top + 1) &&
+          h.some((r) => covers(r) && r.y >= last.bottom - 1)
+        );
+      }),
+    );
+    if (!covered) return false;
+    const figureLines = new Map<number, number>();
+    const textLines = new Map<number, number>();
+    for (const l of run) {
+      const figures = new Set<number>();
+      const texts = new Set<number>();
+      for (const it of l.items) (FIGURE.test(it.text) ? figures : texts).add(cellOf(it, first.cuts!));
+      for (const k of figures) figureLines.set(k, (figureLines.get(k) ?? 0) + 1);
+      for (const k of texts) textLines.set(k, (textLines.get(k) ?? 0) + 1);
+    }
+    return (
+      [...figureLines.values()].every((n) => n < 2) &&
+      [...textLines.values()].every((n) => n <= MAX_CELL_LINES)
+    );
+  };
+  const out: Run[] = [];
+  for (let i = 0; i < infos.length;) {
+    const a = infos[i]!;
+    if (!a.cuts) {
+      out.push({ lines: [a.items], cuts: null });
+      i++;
+      continue;
+    }
+    // The run of lines no horizontal ruling separates.
+    let j = i + 1;
+    while (
+      j < infos.length &&
+      infos[j]!.cuts &&
+      sameCuts(a.cuts, infos[j]!.cuts!) &&
+      !ruledBetween((infos[j - 1]!.top + infos[j - 1]!.bottom) / 2, (infos[j]!.top + infos[j]!.bottom) / 2, [
+        ...infos[j - 1]!.items,
+        ...infos[j]!.items,
+      ])
+    )
+      j++;
+    let run = infos.slice(i, j);
+    if (run.length > 1 && !(run.length <= 2 * MAX_CELL_LINES && oneRow(run))) run = [a];
+    out.push({ lines: run.map((l) => l.items), cuts: a.cuts });
+    i += run.length;
+  }
+  return out;
+}
+
+/** Advance of a character in ems, for placing the characters of a run: full-width 1, else ½, a space ¼. */
+const advance = (ch: string) => (CJK.test(ch) ? 1 : /\s/.test(ch) ? 0.25 : 0.5);
+
+/**
+ * A run of text pdf.js gives as one item across a ruling ("24,458.43 一、一般公共服务支出": a figure
+ * right-aligned against the ruling and the next cell's label) is cut at the space nearest the
+ * ruling, when one is within a character of it.
+ */
+function splitAtCuts(it: PdfItem, cuts: number[]): PdfItem[] {
+  const inside = cuts.filter((c) => c > it.x + it.fontSize / 2 && c < it.x + it.w - it.fontSize / 2);
+  if (!inside.length || !/\s/.test(it.text)) return [it];
+  const chars = [...it.text];
+  const ems = chars.reduce((a, ch) => a + advance(ch), 0);
+  const scale = it.w / ems;
+  // x where each character starts
+  const at: number[] = [];
+  let x = it.x;
+  for (const ch of chars) {
+    at.push(x);
+    x += advance(ch) * scale;
+  }
+  const cut = inside[0]!;
+  let best = -1;
+  for (let i = 0; i < chars.length; i++) {
+    if (!/\s/.test(chars[i]!)) continue;
+    const d = Math.abs(at[i]! - cut);
+    if (d <= it.fontSize && (best < 0 || d < Math.abs(at[best]! - cut))) best = i;
+  }
+  if (best < 0) return [it];
+  let next = best;
+  while (next < chars.length && /\s/.test(chars[next]!)) next++;
+  const left = chars.slice(0, best).join("").trimEnd();
+  const right = chars.slice(next).join("");
+  if (!left || !right) return [it];
+  const rx = at[next]!;
+  const a = { ...it, text: left, w: at[best]! - it.x };
+  const b = { ...it, text: right, x: rx, w: it.x + it.w - rx };
+  return [a, ...splitAtCuts(b, cuts)];
+}
+
+/** The cell an item is in: the count of cuts left of its middle. */
+function cellOf(it: PdfItem, cuts: number[]): number {
+  const mid = it.x + it.w / 2;
+  let k = 0;
+  while (k < cuts.length && cuts[k]! < mid) k++;
+  return k;
+}
+
+const FIGURE = /^[-−+]?[\d,.%]+$/;
+const lastChar = (s: string) => s[s.length - 1] ?? "";
+
+/**
+ * One line of a ruled table: each cell's text starts at the column of its left edge, at least two
+ * spaces after the cell before; inside a cell, text spaced out to fill it ("合    计") is one run and
+ * only figures keep their own columns. `span` gets each cell's text span on the line.
+ */
+function ruledLine(
+  items: PdfItem[],
+  cuts: number[],
+  pitch: number,
+  span: (cell: number, start: number, end: number) => void,
+): string {
+  let s = "";
+  let col = 0;
+  let prev: PdfItem | null = null;
+  let cell = -1;
+  let from = 0;
+  for (const it of items) {
+    const k = cellOf(it, cuts);
+    let spaces: number;
+    if (k !== cell) {
+      if (cell >= 0) span(cell, from, s.length);
+      const target = Math.max(0, Math.round(it.x / pitch));
+      spaces = s ? Math.max(2, target - col) : target;
+    } else {
+      const gap = it.x - (prev!.x + prev!.w);
+      const size = Math.min(prev!.fontSize, it.fontSize);
+      if (gap < size * 0.15) spaces = 0;
+      else if (gap >= size * 0.8 && (FIGURE.test(prev!.text) || FIGURE.test(it.text)))
+        spaces = Math.max(2, Math.round(it.x / pitch) - col);
+      else spaces = CJK.test(lastChar(prev!.text)) && CJK.test(it.text[0]!) ? 0 : 1;
+    }
+    s += " ".repeat(spaces);
+    if (k !== cell) from = s.length;
+    s += it.text;
+    col += spaces + [...it.text].length;
+    cell = k;
+    prev = it;
+  }
+  if (cell >= 0) span(cell, from, s.length);
+  return s;
+}
+
+/**
+ * The document text: pages joined with form feeds, the offset where each page starts, and the rows
+ * of the ruled tables (offsets in the text).
+ */
+export function pdfText(pages: PdfPage[]): { text: string; pages: number[]; rows: RuledRow[] } {
   const starts: number[] = [];
+  const rows: RuledRow[] = [];
   let text = "";
   for (const page of pages) {
     if (starts.length) text += "\f";
     starts.push(text.length);
-    text += layoutPage(page) + "\n";
+    const laid = layoutPageRows(page);
+    const at = text.length;
+    for (const r of laid.rows) rows.push({ cells: r.cells.map((c) => c.map(([a, b]) => [at + a, at + b])) });
+    text += laid.text + "\n";
   }
-  return { text, pages: starts };
+  return { text, pages: starts, rows };
 }

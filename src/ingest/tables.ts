@@ -2,6 +2,7 @@ import { Decimal } from "decimal.js";
 import type { Cell, Row, Table } from "./model.js";
 import { halfWidth, labelKey } from "./normalize.js";
 import type { Line } from "./lines.js";
+import type { RuledRow } from "./pdf.js";
 import { columnTemplateFor, templateRowLabel } from "./table-templates.js";
 import {
   FORM_HEADER_RE,
@@ -85,6 +86,57 @@ function tokenizeLine(text: string, line: Line): Token[] {
       prev.end = start + 1;
     } else {
       out.push({ text: piece, start, end: start + m[0].length, lineStart: false, kind: classify(piece) });
+    }
+  }
+  if (out[0]) out[0].lineStart = true;
+  return out;
+}
+
+/**
+ * The lines of a table body as rows of tokens, one row per line, except where the page rules the
+ * table: there a row is the ruled row (all its lines, a wrapped label and a figure centred against
+ * it) and each cell's words are one token, its figures one token each.
+ */
+function tokenizeBody(text: string, lines: Line[], ruled: RuledRow[]): Token[][] {
+  const first = lines[0];
+  const last = lines[lines.length - 1];
+  if (!first || !last || !ruled.length) return lines.map((l) => tokenizeLine(text, l));
+  const ranges = ruled
+    .map((r) => {
+      const spans = r.cells.flat();
+      return { r, start: Math.min(...spans.map((x) => x[0])), end: Math.max(...spans.map((x) => x[1])) };
+    })
+    .filter((x) => x.start >= first.start && x.end <= last.end);
+  const out: Token[][] = [];
+  let k = 0;
+  for (const line of lines) {
+    while (k < ranges.length && ranges[k]!.end < line.start) k++;
+    const range = ranges[k];
+    if (!range || range.start > line.end) out.push(tokenizeLine(text, line));
+    else if (range.start >= line.start) out.push(ruledTokens(text, range.r));
+    // A later line of a ruled row already read.
+  }
+  return out;
+}
+
+/** A ruled row's tokens: per cell, its words joined into one label, its figures apart. */
+function ruledTokens(text: string, row: RuledRow): Token[] {
+  const out: Token[] = [];
+  for (const cell of row.cells) {
+    const pieces = cell.flatMap(([start, end]) =>
+      tokenizeLine(text, { index: -1, start, end, norm: "", tabCell: false, blank: false }),
+    );
+    let words: Token | null = null;
+    for (const t of pieces) {
+      if (t.kind === "label" && words) {
+        const glue = /[0-9A-Za-z]$/.test(words.text) && /^[0-9A-Za-z]/.test(t.text) ? " " : "";
+        words.text += glue + t.text;
+        words.end = t.end;
+        continue;
+      }
+      const token = { ...t, lineStart: false };
+      out.push(token);
+      words = t.kind === "label" ? token : null;
     }
   }
   if (out[0]) out[0].lineStart = true;
@@ -583,7 +635,7 @@ export interface TableBlock {
 }
 
 /** Parses one detected table block (title line plus following lines) into a Table. */
-export function parseTable(text: string, block: TableBlock): Table {
+export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = []): Table {
   const { lines } = block;
   const first = block.titleLine ?? lines[0];
   const lastLine = lines[lines.length - 1] ?? first;
@@ -618,7 +670,11 @@ export function parseTable(text: string, block: TableBlock): Table {
   const tabFormat = body.filter((l) => l.tabCell).length > body.filter((l) => !l.blank && !l.tabCell).length;
   const rowsOfTokens: Token[][] = tabFormat
     ? tokenizeTabRows(text, body)
-    : body.filter((l) => !l.blank).map((l) => tokenizeLine(text, l));
+    : tokenizeBody(
+        text,
+        body.filter((l) => !l.blank),
+        ruled,
+      );
 
   // Header: rows up to the 栏次 row, or up to the first row with a decimal figure or a subject code.
   const metaRow = (r: Token[]) =>
