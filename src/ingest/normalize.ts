@@ -11,6 +11,7 @@ export interface NormalizedView {
 }
 
 const FULLWIDTH_KEEP = new Set(["，", "：", "；", "！", "？"]);
+const FULLWIDTH_KEEP_CODES = new Set([...FULLWIDTH_KEEP].map((ch) => ch.charCodeAt(0)));
 /** The characters halfWidth may change (ideographic space and the full-width ASCII block). */
 const FULLWIDTH = /[\u3000\uff01-\uff5e]/g;
 
@@ -21,29 +22,61 @@ export function halfWidth(ch: string): string {
   return ch;
 }
 
-const isAsciiWord = (ch: string | undefined) => ch !== undefined && /[0-9A-Za-z.%]/.test(ch);
+/** Whether a UTF-16 unit is whitespace as `\s` means it (after halfWidth: U+3000 is a space). */
+function isSpaceCode(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    c === 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** [0-9A-Za-z.%] */
+const isAsciiWordCode = (c: number) =>
+  (c >= 0x30 && c <= 0x39) ||
+  (c >= 0x41 && c <= 0x5a) ||
+  (c >= 0x61 && c <= 0x7a) ||
+  c === 0x2e ||
+  c === 0x25;
 
 /** Normalises original[start, end). */
 export function normalizeSpan(original: string, start = 0, end = original.length): NormalizedView {
-  const out: string[] = [];
+  const out: number[] = [];
   const map: number[] = [];
   let pendingSpaceAt = -1;
   for (let i = start; i < end; i++) {
-    const ch = halfWidth(original[i]!);
-    if (/\s/.test(ch)) {
+    let c = original.charCodeAt(i);
+    if (isSpaceCode(c)) {
       if (pendingSpaceAt < 0) pendingSpaceAt = i;
       continue;
     }
-    if (pendingSpaceAt >= 0 && out.length > 0 && isAsciiWord(out[out.length - 1]) && isAsciiWord(ch)) {
-      out.push(" ");
+    // halfWidth, on the code: full-width ASCII becomes ASCII, but for the kept punctuation.
+    if (c >= 0xff01 && c <= 0xff5e && !FULLWIDTH_KEEP_CODES.has(c)) c -= 0xfee0;
+    if (
+      pendingSpaceAt >= 0 &&
+      out.length > 0 &&
+      isAsciiWordCode(out[out.length - 1]!) &&
+      isAsciiWordCode(c)
+    ) {
+      out.push(0x20);
       map.push(pendingSpaceAt);
     }
     pendingSpaceAt = -1;
-    out.push(ch);
+    out.push(c);
     map.push(i);
   }
   map.push(end);
-  return { text: out.join(""), map };
+  let text = "";
+  for (let k = 0; k < out.length; k += 4096) text += String.fromCharCode(...out.slice(k, k + 4096));
+  return { text, map };
 }
 
 /** True when every character of `short` appears in `long` in order (科经局 in 科学技术和经济信息化局). */

@@ -113,11 +113,21 @@ export function tokenize(text: string, keep?: KeptWords): string[] {
 function indexTokens(pieces: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const t of pieces) {
-    const token = t.trim().toLowerCase();
-    if (token && !PUNCT.test(token)) out.add(token);
+    let token = indexForms.get(t);
+    if (token === undefined) {
+      const trimmed = t.trim().toLowerCase();
+      token = trimmed && !PUNCT.test(trimmed) ? trimmed : "";
+      if (indexForms.size >= MAX_INDEX_FORMS) indexForms.clear();
+      indexForms.set(t, token);
+    }
+    if (token) out.add(token);
   }
   return [...out];
 }
+
+/** Each piece jieba returns as the index keeps it ("" for punctuation): pieces recur endlessly. */
+const indexForms = new Map<string, string>();
+const MAX_INDEX_FORMS = 200_000;
 
 /**
  * `tokenize` of each text, the same tokens, made in one pass: the texts are segmented joined by
