@@ -166,7 +166,7 @@ async function main() {
     if (values["show-missing"]) for (const m of r.missing) console.log(`      ✗ ${m}`);
   }
   console.log(
-    `overall: quote parts ${found}/${parts} = ${pct(found, parts)}%; -layout 20-char windows in ours ${(100 * meanWindows).toFixed(1)}%; our windows in pdftotext ${(100 * meanPrecision).toFixed(1)}%; ${pages} pages in ${(ms / 1000).toFixed(1)} s = ${((pages * 1000) / ms).toFixed(1)} pages/s (text only, one core)`,
+    `overall: quote parts ${found}/${parts} = ${pct(found, parts)}%; -layout 20-char windows in ours ${(100 * meanWindows).toFixed(1)}%; our windows in pdftotext ${(100 * meanPrecision).toFixed(1)}%; ${pages} pages in ${(ms / 1000).toFixed(1)} s = ${((pages * 1000) / ms).toFixed(1)} pages/s (text and rulings, as ingest reads them; one core)`,
   );
 }
 

@@ -265,7 +265,8 @@ async function pageRules(
   vt: Matrix,
 ): Promise<PdfRule[]> {
   const { OPS } = pdfjs;
-  const list = await page.getOperatorList();
+  // Annotations (form fields, links) draw no table.
+  const list = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.DISABLE });
   const rules: PdfRule[] = [];
   const stack: Matrix[] = [];
   let ctm: Matrix = vt;
