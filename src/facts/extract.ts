@@ -56,6 +56,17 @@ const FIGURE_RE = new RegExp(
   "g",
 );
 
+/** A bracketed "(01项)" after a bracketed "(06款)": the levels of a subject code, printed in words. */
+function isCodeLevel(text: string, at: number, match: string): boolean {
+  const end = at + match.length;
+  return (
+    /^\d+\s?项$/.test(match) &&
+    /[(（]$/.test(text.slice(0, at)) &&
+    /^[)）]/.test(text.slice(end)) &&
+    /[(（]\d+款[)）]/.test(text.slice(0, at))
+  );
+}
+
 const cacheKey = (cache: Map<string, string>, s: string) => {
   const key = labelKey(s);
   cache.set(s, key);
@@ -92,6 +103,8 @@ export function sentenceFacts(model: DocModel): Fact[] {
       const at = m.index ?? 0;
       const value = m[1]!;
       const unit = m[2]!;
+      // "公共安全支出（204类）司法（06款）行政运行（01项）": the 项 level of a subject code, not a count.
+      if (isCodeLevel(s.text, at, m[0])) continue;
       // "2022年" is a date, "1." an enumerator: neither is a figure (the unit list has no 年).
       const rawLabel = s.text.slice(prevEnd, at);
       prevEnd = at + m[0].length;

@@ -21,6 +21,22 @@ function clean(words: string): string {
 }
 
 /**
+ * The metrics of `within` that `key` names in their own right: a metric's words inside a longer
+ * one's ("支出" in "基本支出") are not a second thing named.
+ */
+function outermost(within: MetricMention[], key: string): MetricMention[] {
+  return within.filter((m) => {
+    const own = labelKey(m.text);
+    let rest = key;
+    for (const o of within) {
+      const longer = labelKey(o.text);
+      if (longer.length > own.length && longer.includes(own)) rest = rest.split(longer).join("|");
+    }
+    return rest.includes(own);
+  });
+}
+
+/**
  * The ways a question's item may be printed: its words with each metric replaced by each of the
  * metric's printed terms, then the words as asked. A metric's term alone stands for the item only
  * when nothing else was asked beside it (else "社保里的人员经费" would match any 人员经费).
@@ -35,7 +51,10 @@ export function namesFor(words: string, metrics: MetricMention[]): string[] {
   }
   const specific: string[] = [];
   const generic: string[] = [];
-  const inside = metrics.filter((m) => base.includes(labelKey(m.text)));
+  const inside = outermost(
+    metrics.filter((m) => base.includes(labelKey(m.text))),
+    base,
+  );
   for (const m of inside) {
     const written = labelKey(m.text);
     const rest = base.replace(written, "");
@@ -83,12 +102,14 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
   }
   // Two or more things named in the item ("一般公共服务支出的人员经费"): each must be found.
   // Items only: a rate metric ("完成预算", "执行率") says what is measured of them, not another item.
-  const named = q.metrics.filter(
+  const itemKey = labelKey(item);
+  const inItem = q.metrics.filter(
     (m) =>
       m.answer === "figure" &&
       (m.quantity === "money" || m.quantity === "count") &&
-      labelKey(item).includes(labelKey(m.text)),
+      itemKey.includes(labelKey(m.text)),
   );
+  const named = outermost(inItem, itemKey);
   const required =
     named.length >= 2 ? named.map((m) => [...new Set([labelKey(m.text), ...m.terms.map(labelKey)])]) : [];
   // "社会保障和就业支出里人员经费": a figure outside the container is another item.

@@ -218,9 +218,11 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
     if (f.join && isMetric(at(i - 1)) && isMetric(at(i + 1))) joined = true;
   }
   const metricCount = new Set(metrics.map((m) => m.name)).size;
+  // "A占支出总计的比重": in a share, a weak sum word (总计, 合计) is part of the whole's name.
+  const shares = tokens.some((tk) => tk.fired && fx(tk).share);
   for (const tk of tokens) {
     const f = fx(tk);
-    if (f.operation === "sum" && f.weak && !(joined || metricCount >= 2)) tk.fired = false;
+    if (f.operation === "sum" && f.weak && (shares || !(joined || metricCount >= 2))) tk.fired = false;
   }
   const fired = tokens.filter((tk) => tk.fired);
 

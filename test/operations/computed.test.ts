@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { openEngine, type Engine } from "../../src/engine/index.js";
+import { compact } from "../../src/ingest/index.js";
+import { tempDocs } from "../helpers/docs.js";
+
+/**
+ * Figures a document does not print but lets one compute exactly (shares, sums, conversions) and
+ * printed figures that were answered "not found": a made-up disclosure per mechanism, each test
+ * named after what it guards.
+ */
+const DOC = [
+  "某区司法局2026年单位预算",
+  "",
+  "一、收支预算情况说明",
+  "财政拨款支出主要内容如下：",
+  "1、公共安全支出（204类）司法（06款）行政运行（01项）1434.89万元。主要用于：行政单位的基本支出。",
+  "2、公共安全支出（204类）司法（06款）普法宣传（05项）124.29万元。主要用于：法制宣传工作支出。",
+  "",
+  "2026年预算单位收入预算总表",
+  "单位：元",
+  "  科目编码         科目名称              合计",
+  "  204              公共安全支出          79,189,400.34",
+  "  204 06 01        行政运行              14,348,853.34",
+  "  204 06 05        普法宣传              1,242,900.00",
+  "  204 06 99        其他司法支出          38,454,900.00",
+  "",
+  "2026年收支预算总表",
+  "单位：元",
+  "                  本年收入                                   本年支出",
+  "            项目            预算数                       项目          预算数",
+  "一、财政拨款收入                   164,978,640 一、公共安全支出                  79,189,400.34",
+  "二、事业收入                                   二、社会保障和就业支出              85,789,239.66",
+  "           收入总计            164,978,640          支出总计             164,978,640",
+  "",
+  "2026年支出预算总表",
+  "单位：元",
+  "                       项目                             支出预算",
+  "功能分类科目编码",
+  "                         功能分类科目名称       合计            基本支出       项目支出",
+  "类     款    项",
+  "204             公共安全支出                 79,189,400.34   40,000,000.00   39,189,400.34",
+  "208             社会保障和就业支出            85,789,239.66   59,406,297.00   26,382,942.66",
+  "                        合计     164,978,640   99,406,297   65,572,343",
+].join("\n");
+
+let engine: Engine;
+let text: string;
+beforeAll(async () => {
+  const { docsDir, indexDir } = tempDocs({ "sfj_2026.txt": DOC });
+  ({ engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
+  text = compact(DOC);
+});
+
+function answer(question: string) {
+  const r = engine.ask(question);
+  const a = r.answers[0];
+  if (a?.source !== "computed" && a) expect(text).toContain(compact(a.quote));
+  return { r, a };
+}
+
+describe("shares of two printed rows", () => {
+  it("'A占B' splits at 占 though neither side is a metric of the lexicon (其他司法支出占公共安全支出)", () => {
+    const { r, a } = answer("某区司法局2026年其他司法支出占公共安全支出的比重是多少");
+    expect(a?.value, r.reply).toBe("48.56");
+    expect(a?.unit).toBe("%");
+    expect(a?.inputs?.map((i) => i.value)).toEqual(["38,454,900.00", "79,189,400.34"]);
+  });
+
+  it("a weak sum word in a share names the whole (占支出总计), it asks for no sum", () => {
+    const { r, a } = answer("某区司法局2026年基本支出占支出总计的比重是多少");
+    expect(a?.value, r.reply).toBe("60.25");
+  });
+});
+
+describe("subject codes printed in words", () => {
+  it("'（01项）' after '（06款）' is the code's 项 level, not a count: the figure after it keeps its item", () => {
+    // Before, "01项" was read as a count and the figure after it had no label of its own, so it was
+    // taken for 公共安全支出 (the class the sentence opens with).
+    const { r, a } = answer("某区司法局2026年公共安全支出是多少");
+    expect(a?.value, r.reply).toBe("79,189,400.34");
+    const counted = engine.ask("某区司法局2026年有多少项");
+    expect(counted.answers.map((x) => x.value)).not.toContain("01");
+  });
+});
