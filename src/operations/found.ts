@@ -74,6 +74,67 @@ export function findIn(disc: Disclosure, t: Target): readonly Found[] {
 
 export const quoteOf = (d: LoadedDoc, span: [number, number]) => d.model.text.slice(span[0], span[1]).trim();
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The printed figure with its unit in original text, where a line break may fall inside either. */
+function printedRe(value: string, unit: string): RegExp {
+  const spaced = (s: string) => [...s].map(escapeRe).join("\\s*");
+  return new RegExp(`(?<![\\d.,])${spaced(value)}(?![\\d]|[.,]\\d)(?:\\s*${spaced(unit)})?`, "g");
+}
+
+/** Where a clause ends: a full stop, semicolon or comma (not the comma inside "1,234"). */
+const CLAUSE_END = /[，；。;,]/;
+/** Where one of the parts "其中：" lists ends: a clause end or the enumeration comma. */
+const PART_END = /[，；。;,、]/;
+/** "其中：" opening the parts of the total printed before it. */
+const PARTS_OPEN = /其\s*中\s*[：:，,]\s*/g;
+
+/** Where the clause from `from` ends in `raw` (an aside opened inside it is kept whole). */
+function clauseEnd(raw: string, from: number, ends: RegExp): number {
+  let depth = 0;
+  let i = from;
+  for (; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === "（" || c === "(") depth++;
+    else if (c === "）" || c === ")") {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && ends.test(c) && !(c === "," && /\d/.test(raw[i + 1] ?? ""))) break;
+  }
+  return i;
+}
+
+/**
+ * The passage quoted for a sentence's figure. The sentence, except: a figure among the parts that
+ * "其中：" lists is quoted from the parts up to its own clause (the total before them and the
+ * parts after it are other figures); a sentence that ends on the figure is quoted up to the
+ * figure, without its closing punctuation. Which printing is the figure's own, when the sentence
+ * prints the same value twice, follows the order of the sentence's facts.
+ */
+export function textSpanOf(d: LoadedDoc, f: Fact): [number, number] {
+  const [from, to] = f.quote;
+  const raw = d.model.text.slice(from, to);
+  const hits = [...raw.matchAll(printedRe(f.value, f.unit))];
+  if (!hits.length) return f.quote;
+  const same = d.facts.filter(
+    (x) => x.source === "text" && x.quote[0] === from && x.value === f.value && x.unit === f.unit,
+  );
+  const hit = hits[Math.min(Math.max(same.indexOf(f), 0), hits.length - 1)]!;
+  const figureEnd = hit.index! + hit[0].length;
+  let start = 0;
+  for (const m of raw.slice(0, hit.index!).matchAll(PARTS_OPEN)) start = m.index! + m[0].length;
+  let end = start > 0 ? clauseEnd(raw, figureEnd, PART_END) : raw.length;
+  // Only punctuation after the figure: the passage ends with the figure.
+  if (/^[\s，；。;,、]*$/.test(raw.slice(figureEnd, end))) end = figureEnd;
+  const text = raw.slice(start, end);
+  return [from + start + (text.length - text.trimStart().length), from + start + text.trimEnd().length];
+}
+
+/** The span quoted for a figure: the row up to its cell, or the sentence's clause (textSpanOf). */
+export function spanOf(d: LoadedDoc, f: Fact): [number, number] {
+  return f.source === "text" ? textSpanOf(d, f) : f.quote;
+}
+
 const MEASURE_WORDS: Partial<Record<Measure, string>> = {
   预算数: "预算数",
   决算数: "决算数",
@@ -111,18 +172,19 @@ function sectionOf(d: LoadedDoc, f: Fact): string | null {
 /** An answer item for a printed figure. */
 export function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
   const m = d.meta;
+  const span = spanOf(d, f);
   return {
     doc: d.id,
     value: f.value,
     unit: f.unit,
-    quote: quoteOf(d, f.quote),
+    quote: quoteOf(d, span),
     label,
     department: m.unit,
     year: m.year,
     docKind: m.kind,
     section: sectionOf(d, f),
     source: f.source,
-    span: f.quote,
-    page: pageOfOffset(d.model.pages, f.quote[0]) ?? undefined,
+    span,
+    page: pageOfOffset(d.model.pages, span[0]) ?? undefined,
   };
 }

@@ -179,7 +179,7 @@ describe.skipIf(!CHROMIUM)("the help desk page in Chromium", () => {
     await card.locator("button.view-source").first().click();
     await page.waitForSelector("#view-source:not([hidden]) mark.quote-mark");
     await expect(page.locator("mark.quote-mark").textContent()).resolves.toBe(
-      "2022 年度收、支总计均为 701.63 万元。",
+      "2022 年度收、支总计均为 701.63 万元",
     );
     await expect(page.locator("mark.quote-mark strong.figure-mark").textContent()).resolves.toBe("701.63");
     expect((await page.locator(".passage-text").textContent())!.length).toBeGreaterThan(1000);
