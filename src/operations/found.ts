@@ -130,9 +130,26 @@ export function textSpanOf(d: LoadedDoc, f: Fact): [number, number] {
   return [from + start + (text.length - text.trimStart().length), from + start + text.trimEnd().length];
 }
 
-/** The span quoted for a figure: the row up to its cell, or the sentence's clause (textSpanOf). */
+/**
+ * A table figure's span: its row up to its own cell. A row without a label is printed whole in
+ * the fact; the cells after the figure are other columns' figures.
+ */
+function tableSpanOf(d: LoadedDoc, f: Fact): [number, number] {
+  const [from, to] = f.quote;
+  if (f.colIndex === undefined) return f.quote;
+  for (const t of d.model.tables) {
+    if (t.span[1] < from || t.span[0] > to) continue;
+    const row = t.rows.find((r) => r.span[0] === from && r.span[1] === to);
+    const cell = row?.cells.filter((c) => c.column !== "行次")[f.colIndex];
+    if (cell && cell.text === f.value && cell.span[1] > from && cell.span[1] <= to)
+      return [from, cell.span[1]];
+  }
+  return f.quote;
+}
+
+/** The span quoted for a figure: the row up to its cell (tableSpanOf), or textSpanOf. */
 export function spanOf(d: LoadedDoc, f: Fact): [number, number] {
-  return f.source === "text" ? textSpanOf(d, f) : f.quote;
+  return f.source === "text" ? textSpanOf(d, f) : tableSpanOf(d, f);
 }
 
 const MEASURE_WORDS: Partial<Record<Measure, string>> = {

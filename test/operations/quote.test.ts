@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openEngine, type Engine } from "../../src/engine/index.js";
 import { compact } from "../../src/ingest/index.js";
@@ -66,5 +67,20 @@ describe("the quoted passage of a sentence's figure", () => {
     const { r, a } = answer("某县司法局2025年有几辆执法执勤用车");
     expect(a?.value, r.reply).toBe("3");
     expect(a?.quote).toBe("机要通信用车0辆、执法执勤用车3辆");
+  });
+});
+
+describe("the quoted passage of a table's figure", () => {
+  it("a row printed without a label (the 三公 table's figures under its header) is quoted up to the asked cell", async () => {
+    // A real disclosure, one cell per line (pdftotext plain): 合计 1,452.35, 三公 小计 584.35, then the parts.
+    const file = "../shared/corpus/text/005_jiangsu_jcy_2017_bmys.txt";
+    const { docsDir, indexDir } = tempDocs({ "jcy_2017.txt": readFileSync(file) });
+    const { engine: real } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const r = real.ask("江苏省人民检察院2017年三公经费总额是多少");
+    const a = r.answers[0];
+    expect(a?.value, r.reply).toBe("584.35");
+    expect(a?.source).toBe("table");
+    expect(compact(a!.quote).endsWith("584.35")).toBe(true);
+    expect(compact(readFileSync(file, "utf8"))).toContain(compact(a!.quote));
   });
 });
