@@ -102,7 +102,8 @@ export function shareOf(
   const p = partsOf(disc, [a, b]);
   if (!p) return null;
   const [x, y] = p.amounts as [Decimal, Decimal];
-  if (y.isZero()) return null;
+  // A part of a whole: a share above 100% says the figures found are not part and whole.
+  if (y.isZero() || x.isNeg() || y.isNeg() || x.gt(y)) return null;
   const share = round(x.div(y).mul(100), 2);
   const formula = `${a.label} ${x.toFixed()} ÷ ${b.label} ${y.toFixed()} × 100% = ${share.toFixed(2)}%`;
   return computedItem(p.items[0]!, share, "%", `${a.label}占${b.label}的比例`, formula, p.items);

@@ -78,17 +78,20 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
   };
   if (f.source === "table") {
     const label = strip(f.label);
+    const ownRow = content(label.replace(answeringPatterns().connectors, ""));
     cached = {
       fields: [
         { text: label, weight: 1 },
         { text: strip(f.columnKey), weight: 0.95 },
         { text: f.code ?? "", weight: 1 },
+        // A row printed only as 合计/总计 totals what the table's title names ("政府采购预算表 › 总计").
+        { text: ownRow ? "" : strip(f.context), weight: 0.95 },
         { text: f.whereKey, weight: 0.5 },
       ],
       own:
         content(label.replace(answeringPatterns().connectors, "")) +
         content(strip(f.columnKey).replace(answeringPatterns().connectors, "")),
-      ownRow: content(label.replace(answeringPatterns().connectors, "")),
+      ownRow,
     };
   } else {
     // "X 占 42.89%": the share belongs to the words before 占, not to the denominator after it.

@@ -41,6 +41,18 @@ const DOC = [
   "204             公共安全支出                 79,189,400.34   40,000,000.00   39,189,400.34",
   "208             社会保障和就业支出            85,789,239.66   59,406,297.00   26,382,942.66",
   "                        合计     164,978,640   99,406,297   65,572,343",
+  "",
+  "二、政府采购预算情况说明",
+  "2026年度我部门政府采购预算总金额为 2247.85 万元。",
+  "其中拟购买货物 59 万元，拟购买工程 0 万元，拟购买服务",
+  "2188.85 万元。",
+  "",
+  "2026年政府采购预算表",
+  "单位：万元",
+  "  采购品目大类      采购物品名称      合计",
+  "  一、货物A         台式计算机        59.00",
+  "  三、服务C         会议服务          2,188.85",
+  "  总计                                2,247.85",
 ].join("\n");
 
 let engine: Engine;
@@ -80,5 +92,37 @@ describe("subject codes printed in words", () => {
     expect(a?.value, r.reply).toBe("79,189,400.34");
     const counted = engine.ask("某区司法局2026年有多少项");
     expect(counted.answers.map((x) => x.value)).not.toContain("01");
+  });
+});
+
+describe("政府采购 by 货物/工程/服务", () => {
+  it("'拟购买服务 2188.85 万元' (the item wrapped before its figure) answers '政府采购里服务类'", () => {
+    const { r, a } = answer("某区司法局2026年政府采购预算里服务类是多少");
+    expect(a?.value, r.reply).toBe("2188.85");
+    expect(answer("某区司法局2026年政府采购预算中工程类多少").a?.value).toBe("0");
+  });
+
+  it("'政府采购服务类总额' reads 服务类 as one word, not 政府采购服务 followed by 类", () => {
+    const { r, a } = answer("某区司法局2026年政府采购服务类总额多少");
+    expect(a?.value, r.reply).toBe("2188.85");
+  });
+
+  it("a row printed only as 总计 totals what the table's title names (政府采购预算表 › 总计)", () => {
+    const { r } = answer("某区司法局2026年政府采购预算总额是多少");
+    expect(
+      r.answers.map((x) => x.value),
+      r.reply,
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/^2,?247\.85$/)]));
+  });
+});
+
+describe("a share is a part of a whole", () => {
+  it("operands that give more than 100% are not part and whole: no computed share", () => {
+    // The whole asked for (普法宣传, 1,242,900.00 元) is smaller than the part (公共安全支出).
+    const r = engine.ask("某区司法局2026年公共安全支出占普法宣传的比重是多少");
+    expect(
+      r.answers.filter((x) => x.source === "computed"),
+      r.reply,
+    ).toEqual([]);
   });
 });
