@@ -71,6 +71,19 @@ function choose(all: readonly Found[], t: Target, label: string, scale: string |
     );
     if (text && (!scale || text.fact.unit === scale)) best = text;
   }
+  // A question naming a subject code asks for the row that prints the code: when a sentence (of
+  // the explanation file, say) gives the same amount, the row is still the source.
+  if (t.codes.length && best.fact.source === "text") {
+    const row = found.find(
+      (f) =>
+        f.fact.source === "table" &&
+        !!f.fact.code &&
+        t.codes.includes(f.fact.code) &&
+        sameAmount(f.fact, best.fact) &&
+        (!scale || f.fact.unit === scale || best.fact.unit !== scale),
+    );
+    if (row) best = row;
+  }
   // Budget and actual printed in one sentence ("预算为0.37万元，支出决算为0万元"): an unqualified
   // question gets the document's own stage first (the actual in a 决算) and the other beside it.
   let twin: Found | undefined;

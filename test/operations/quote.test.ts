@@ -84,3 +84,21 @@ describe("the quoted passage of a table's figure", () => {
     expect(compact(readFileSync(file, "utf8"))).toContain(compact(a!.quote));
   });
 });
+
+describe("which printing of a figure is quoted", () => {
+  it("a question naming a subject code quotes the table row with that code, not the explanation file's sentence", async () => {
+    // A real disclosure in two files: the explanation prints '…职业年金缴费支出（项）163.13 万元', the tables file the row 2080506.
+    const dir = "../shared/corpus/text";
+    const { docsDir, indexDir } = tempDocs({
+      "014_jiangsu_zxbgt_2018_bmys.txt": readFileSync(`${dir}/014_jiangsu_zxbgt_2018_bmys.txt`),
+      "015_jiangsu_zxbgt_2018_bmystables.txt": readFileSync(`${dir}/015_jiangsu_zxbgt_2018_bmystables.txt`),
+    });
+    const { engine: real } = await openEngine({ docsDir, indexDir, intentsDir: "intents" });
+    const r = real.ask("2018年省政协办公厅职业年金缴费支出（2080506）多少？");
+    const a = r.answers[0];
+    expect(a?.value, r.reply).toBe("163.13");
+    expect(a?.source).toBe("table");
+    expect(a?.doc).toBe("015_jiangsu_zxbgt_2018_bmystables");
+    expect(compact(a!.quote)).toContain("2080506");
+  });
+});
