@@ -442,6 +442,8 @@ export function layoutPage(page: PdfPage): string {
  */
 export interface RuledRow {
   cells: Array<Array<[number, number]>>;
+  /** Rulings close every cell of the row above and below: nothing of it is on other lines. */
+  whole: boolean;
 }
 
 /** One page as text, with the rows of the ruled tables on it (offsets in that text). */
@@ -466,7 +468,10 @@ export function layoutPageRows(page: PdfPage): { text: string; rows: RuledRow[] 
         cells.set(k, [...(cells.get(k) ?? []), [at + start, at + end]]),
       );
     }
-    rows.push({ cells: [...cells.entries()].sort((x, y) => x[0] - y[0]).map(([, spans]) => spans) });
+    rows.push({
+      cells: [...cells.entries()].sort((x, y) => x[0] - y[0]).map(([, spans]) => spans),
+      whole: run.whole === true,
+    });
   }
   return { text, rows };
 }
@@ -567,7 +572,7 @@ function gridOf(rules: PdfRule[]): { v: VRule[]; h: HRule[] } {
 }
 
 /** Lines of a page: alone, or the lines of one row of a ruled table and the rulings that cut them. */
-type Run = { lines: PdfItem[][]; cuts: number[] | null };
+type Run = { lines: PdfItem[][]; cuts: number[] | null; whole?: boolean };
 
 /** Most physical lines one ruled cell's text is joined from (a longer cell is a paragraph: kept as lines). */
 const MAX_CELL_LINES = 4;
@@ -656,7 +661,21 @@ function ruledRows(lines: PdfItem[][], rules: PdfRule[]): Run[] {
       j++;
     let run = infos.slice(i, j);
     if (run.length > 1 && !(run.length <= 2 * MAX_CELL_LINES && oneRow(run))) run = [a];
-    out.push({ lines: run.map((l) => l.items), cuts: a.cuts });
+    const before = infos[i - 1];
+    const after = infos[i + run.length];
+    // Every cell of the run closed by rulings between it and the lines before and after it.
+    const whole = run.every((l) =>
+      l.items.every((it) => {
+        const covers = (r: HRule) => r.x1 <= it.x + 1 && r.x2 >= it.x + it.w - 1;
+        const top = run[0]!.top + 1;
+        const bottom = run[run.length - 1]!.bottom - 1;
+        return (
+          h.some((r) => covers(r) && r.y <= top && r.y >= (before ? before.bottom - 1 : -Infinity)) &&
+          h.some((r) => covers(r) && r.y >= bottom && r.y <= (after ? after.top + 1 : Infinity))
+        );
+      }),
+    );
+    out.push({ lines: run.map((l) => l.items), cuts: a.cuts, whole });
     i += run.length;
   }
   return out;
@@ -768,7 +787,8 @@ export function pdfText(pages: PdfPage[]): { text: string; pages: number[]; rows
     starts.push(text.length);
     const laid = layoutPageRows(page);
     const at = text.length;
-    for (const r of laid.rows) rows.push({ cells: r.cells.map((c) => c.map(([a, b]) => [at + a, at + b])) });
+    for (const r of laid.rows)
+      rows.push({ ...r, cells: r.cells.map((c) => c.map(([a, b]): [number, number] => [at + a, at + b])) });
     text += laid.text + "\n";
   }
   return { text, pages: starts, rows };

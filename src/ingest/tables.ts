@@ -97,7 +97,7 @@ function tokenizeLine(text: string, line: Line): Token[] {
  * table: there a row is the ruled row (all its lines, a wrapped label and a figure centred against
  * it) and each cell's words are one token, its figures one token each.
  */
-function tokenizeBody(text: string, lines: Line[], ruled: RuledRow[]): Token[][] {
+function tokenizeBody(text: string, lines: Line[], ruled: RuledRow[], whole: Set<Token>): Token[][] {
   const first = lines[0];
   const last = lines[lines.length - 1];
   if (!first || !last || !ruled.length) return lines.map((l) => tokenizeLine(text, l));
@@ -113,7 +113,11 @@ function tokenizeBody(text: string, lines: Line[], ruled: RuledRow[]): Token[][]
     while (k < ranges.length && ranges[k]!.end < line.start) k++;
     const range = ranges[k];
     if (!range || range.start > line.end) out.push(tokenizeLine(text, line));
-    else if (range.start >= line.start) out.push(ruledTokens(text, range.r));
+    else if (range.start >= line.start) {
+      const row = ruledTokens(text, range.r);
+      if (range.r.whole) for (const t of row) whole.add(t);
+      out.push(row);
+    }
     // A later line of a ruled row already read.
   }
   return out;
@@ -667,6 +671,8 @@ export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = 
   }
   if (noteLines.length) note = noteLines.map((l) => l.norm).join("");
 
+  /** Tokens of the rows of a ruled table that rulings close: none continues on the next line. */
+  const wholeRows = new Set<Token>();
   const tabFormat = body.filter((l) => l.tabCell).length > body.filter((l) => !l.blank && !l.tabCell).length;
   const rowsOfTokens: Token[][] = tabFormat
     ? tokenizeTabRows(text, body)
@@ -674,6 +680,7 @@ export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = 
         text,
         body.filter((l) => !l.blank),
         ruled,
+        wholeRows,
       );
 
   // Header: rows up to the 栏次 row, or up to the first row with a decimal figure or a subject code.
@@ -771,8 +778,9 @@ export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = 
     for (const r of bodyRows) {
       const { done, open } = entriesOf(r, tabFormat ? null : carry);
       entries.push(...done);
-      // In the space format an entry without figures yet may continue on the next line (wrapped label).
-      if (open && (tabFormat || open.values.length)) {
+      // In the space format an entry without figures yet may continue on the next line (wrapped
+      // label), unless rulings close its row.
+      if (open && (tabFormat || open.values.length || r.some((t) => wholeRows.has(t)))) {
         entries.push(open);
         carry = null;
       } else carry = open;

@@ -14,9 +14,10 @@ const line = (x1: number, y1: number, x2: number, y2: number) => `0.5 w ${x1} ${
 
 // A three-column table: 项目 | 本年一般公共预算 | 上年预算, columns ruled at x = 50, 200, 300, 400.
 // Row 1 is "合计" letter-spaced across its cell; row 2's label wraps over two lines inside its cell
-// with its figures centred between them; the header's second name starts just after the ruling.
+// with its figures centred between them; row 3's cells are blank; the header's second name starts
+// just after the ruling.
 const xs = [50, 200, 300, 400];
-const ys = [740, 715, 690, 650, 625];
+const ys = [740, 715, 690, 650, 625, 600];
 const grid =
   xs.map((x) => line(x, ys[ys.length - 1]!, x, ys[0]!)).join("") +
   ys.map((y) => line(50, y, 400, y)).join("");
@@ -27,17 +28,18 @@ const total = textAt(60, 699, 10, "合") + textAt(180, 699, 10, "计");
 const totalFigures = textAt(250, 699, 10, "1,300.00", "F2") + textAt(350, 699, 10, "1,100.00", "F2");
 const wrapped = textAt(60, 674, 10, "一般公共服务") + textAt(60, 660, 10, "支出");
 const centred = textAt(250, 667, 10, "1,234.56", "F2") + textAt(350, 667, 10, "1,000.00", "F2");
+const blank = textAt(60, 634, 10, "外交支出");
 const other =
-  textAt(60, 634, 10, "其他支出") +
-  textAt(270, 634, 10, "65.44", "F2") +
-  textAt(360, 634, 10, "100.00", "F2");
-const cells = title + header + total + totalFigures + wrapped + centred + other;
+  textAt(60, 609, 10, "其他支出") +
+  textAt(270, 609, 10, "65.44", "F2") +
+  textAt(360, 609, 10, "100.00", "F2");
+const cells = title + header + total + totalFigures + wrapped + centred + blank + other;
 
 describe("a table the page rules", () => {
   const ruled = makePdf([{ content: cells + grid }]);
   const unruled = makePdf([{ content: cells }]);
 
-  it("reads the rulings as a cell grid: a wrapped label is one row, a spaced-out label one cell", async () => {
+  it("reads the rulings as a cell grid: a wrapped label is one row, a spaced-out label one cell, a blank row its own", async () => {
     const o = await ingestDocument("ruled.pdf", ruled);
     if (!o.ok) throw new Error(o.reason);
     const [t] = o.model.tables;
@@ -46,6 +48,8 @@ describe("a table the page rules", () => {
     expect(t?.rows.map((r) => [r.label, ...r.cells.map((c) => `${c.column}=${c.text}`)])).toEqual([
       ["合计", "本年一般公共预算=1,300.00", "上年预算=1,100.00"],
       ["一般公共服务支出", "本年一般公共预算=1,234.56", "上年预算=1,000.00"],
+      // a row the rulings close is not continued by the next one, even with its cells blank
+      ["外交支出"],
       ["其他支出", "本年一般公共预算=65.44", "上年预算=100.00"],
     ]);
     // the wrapped row's span quotes its lines as printed (a quote of it is in the page's text)
