@@ -108,7 +108,10 @@ export function sentenceFacts(model: DocModel): Fact[] {
       // "2022年" is a date, "1." an enumerator: neither is a figure (the unit list has no 年).
       const rawLabel = s.text.slice(prevEnd, at);
       prevEnd = at + m[0].length;
-      const label = labelKey(rawLabel.replace(/^[，,；;。、：:）)\s]+/, ""));
+      // "比2022年（上一年度，下同）预算增加": an aside holding a comma would cut the clause at its comma.
+      const label = labelKey(
+        rawLabel.replace(/^[，,；;。、：:）)\s]+/, "").replace(/[（(][^（）()]*[，,][^（）()]*[）)]/g, ""),
+      );
       facts.push({
         doc: model.id,
         source: "text",

@@ -47,6 +47,9 @@ const DOC = [
   "其中拟购买货物 59 万元，拟购买工程 0 万元，拟购买服务",
   "2188.85 万元。",
   "",
+  "三、收入预算",
+  "2026年，本局收入预算16497.86万元，其中：财政拨款收入16497.86万元，比2025年（上一年度，下同）预算增加1421.25万元。",
+  "",
   "2026年政府采购预算表",
   "单位：万元",
   "  采购品目大类      采购物品名称      合计",
@@ -124,5 +127,12 @@ describe("a share is a part of a whole", () => {
       r.answers.filter((x) => x.source === "computed"),
       r.reply,
     ).toEqual([]);
+  });
+});
+
+describe("printed figures said around an aside", () => {
+  it("an aside holding a comma ('（上一年度，下同）') does not cut the clause naming the change", () => {
+    const { r, a } = answer("某区司法局2026年财政拨款收入比2025年预算多了多少钱");
+    expect(a?.value, r.reply).toBe("1421.25");
   });
 });
