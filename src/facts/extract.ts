@@ -2,6 +2,7 @@ import type { DocModel } from "../ingest/index.js";
 import { labelKey } from "../ingest/index.js";
 import { figurePatterns, measureOfLabel, type Measure } from "./measure.js";
 import { templateRowLabel } from "../ingest/table-templates.js";
+import { enumeratorLevel } from "../ingest/lines.js";
 
 /** A figure printed in the document, with the words that say what it is. */
 export interface Fact {
@@ -18,6 +19,11 @@ export interface Fact {
   after?: string;
   /** Text facts: the subject carried over from the previous sentence when this one continues it. */
   subject?: string;
+  /**
+   * Text facts: the unnumbered title over the numbered headings the sentence sits under (a
+   * project's explanation, "科技创新专项经费情况说明"): what a figure there is about.
+   */
+  project?: string;
   measure: Measure;
   /** Original-text span of the quote (sentence, or table row). */
   quote: [number, number];
@@ -96,7 +102,11 @@ export function sentenceFacts(model: DocModel): Fact[] {
     const before = OPENS_WITH_COMPARISON.test(labelKey(s.text))
       ? subjectOf(model.sentences[si - 1]?.text ?? "")
       : "";
-    const where = s.section >= 0 ? (model.sections[s.section]?.path.join(" › ") ?? "") : "";
+    const path = s.section >= 0 ? (model.sections[s.section]?.path ?? []) : [];
+    const where = path.join(" › ");
+    // Every heading is numbered or a part, but the title of a project's explanation.
+    const root = path[0] ?? "";
+    const project = root && enumeratorLevel(root) < 0 && !/^第.{1,3}部分/.test(root) ? labelKey(root) : "";
     let prevEnd = 0;
     let previousLabel = "";
     for (const m of s.text.matchAll(FIGURE_RE)) {
@@ -121,6 +131,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
         // Parenthesised asides ("（其中：办公费 6 万…）") do not move the subject away.
         context: before + labelKey(withoutAsides(s.text.slice(0, at))),
         ...(before ? { subject: before } : {}),
+        ...(project ? { project } : {}),
         measure: measureOfLabel(label, unit, year, previousLabel),
         quote: s.span,
         where,

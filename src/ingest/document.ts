@@ -186,6 +186,13 @@ const FIGURE_NEAR_START = /^[^。]{0,30}?\d[\d,]*(\.\d+)?\s*(万元|元|亿元)/
 /** A line opening with a figure and its unit ("50 万元，与上年…"). */
 const FIGURE_START = /^\d[\d,]*(\.\d+)?\s*(万元|元|亿元|%)/;
 
+/** An unnumbered short title ending as a heading does, right before the first numbered heading. */
+function isProjectTitle(norm: string, next: string): boolean {
+  if (enumeratorLevel(norm) >= 0 || PART_RE.test(norm) || norm.length < 4 || norm.length > 30) return false;
+  if (/[，。；,:：\d]/.test(norm) || !/说明$/.test(norm)) return false;
+  return /^一[、.．]/.test(next) && headingLevel(next) >= 0;
+}
+
 /** Page (1-based) of an offset: page n starts after the (n-1)th form feed. */
 export function pageFinder(text: string): (offset: number) => number {
   const feeds: number[] = [];
@@ -270,11 +277,15 @@ export function buildStructure(text: string, ruled: RuledRow[] = []): Structure 
         !HEADING_END.test(n) &&
         enumeratorLevel(next) < 0 &&
         FIGURE_NEAR_START.test(next.length <= 4 ? next + (narrative[k + 2]?.norm ?? "") : next));
-    const level = PART_RE.test(n) ? 0 : continued ? -1 : headingLevel(n);
+    // "科技创新专项经费情况说明" then "一、项目概述": an unnumbered title over numbered headings (a
+    // project's explanation) is their parent, under the part it is printed in.
+    const titled = !continued && isProjectTitle(n, narrative[k + 1]?.norm ?? "");
+    const level = PART_RE.test(n) || titled ? 0 : continued ? -1 : headingLevel(n);
     if (level >= 0 || (!continued && isTitleLine(n))) {
       flush();
       if (level >= 0) {
-        while (stack.length && sections[stack[stack.length - 1]!]!.level >= level) stack.pop();
+        const top = () => sections[stack[stack.length - 1]!]!;
+        while (stack.length && top().level >= level && !(titled && PART_RE.test(top().title))) stack.pop();
         const parentPath = stack.length ? sections[stack[stack.length - 1]!]!.path : [];
         sections.push({ title: n, level, span: [line.start, line.end], path: [...parentPath, n] });
         stack.push(sections.length - 1);

@@ -102,6 +102,7 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
     const context = strip(f.context);
     // "共 5 个项目实行绩效目标管理": what is counted is printed after the count.
     const after = answeringPatterns().countUnits.has(f.unit) ? (f.after ?? "") : "";
+    const own = content((clause + after).replace(answeringPatterns().connectors, ""));
     cached = {
       fields: [
         { text: clause, weight: 1 },
@@ -109,9 +110,11 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
         { text: label, weight: 0.8 },
         { text: context.slice(-60), weight: 0.72 },
         { text: strip(f.subject ?? ""), weight: 0.72 },
+        // "2025年度项目总预算1720.00万" under "科技创新专项经费情况说明": the project it is about.
+        { text: strip(f.project ?? ""), weight: 0.72 },
         { text: f.whereKey, weight: 0.4 },
       ],
-      own: content((clause + after).replace(answeringPatterns().connectors, "")),
+      own,
     };
   }
   fieldCache.set(f, cached);

@@ -50,6 +50,17 @@ const DOC = [
   "三、收入预算",
   "2026年，本局收入预算16497.86万元，其中：财政拨款收入16497.86万元，比2025年（上一年度，下同）预算增加1421.25万元。",
   "",
+  "科技创新专项经费情况说明",
+  " 一、项目概述",
+  "   加快推动本区企业创新驱动发展。",
+  " 六、年度预算安排",
+  "   2026年度项目总预算1720.00万，其中各级企业技术中心及专精特新认定1720.00万。",
+  "贸易高质量发展专项（政策资金）经费情况说明",
+  " 一、项目概述",
+  "   推动本区贸易高质量发展。",
+  " 六、年度预算安排",
+  "   2026年度项目总预算2921.00万，其中支持外贸发展370.00万，区级支持总部经济1106.00万，市级支持总部经济1445.00万，合计2921.00万。",
+  "",
   "2026年政府采购预算表",
   "单位：万元",
   "  采购品目大类      采购物品名称      合计",
@@ -134,5 +145,25 @@ describe("printed figures said around an aside", () => {
   it("an aside holding a comma ('（上一年度，下同）') does not cut the clause naming the change", () => {
     const { r, a } = answer("某区司法局2026年财政拨款收入比2025年预算多了多少钱");
     expect(a?.value, r.reply).toBe("1421.25");
+  });
+});
+
+describe("a project's explanation", () => {
+  it("'2026年度项目总预算' under '科技创新专项经费情况说明' is that project's amount", () => {
+    const { r, a } = answer("某区司法局2026年科技创新专项经费是多少");
+    expect(a?.value, r.reply).toBe("1720.00");
+  });
+
+  it("'X专项里Y': Y printed in the explanation of project X", () => {
+    const { r, a } = answer("某区司法局2026年贸易高质量发展专项里区级支持总部经济安排多少");
+    expect(a?.value, r.reply).toBe("1106.00");
+  });
+
+  it("a project's title is not taken for an item its figures do not name (支持外贸发展 is not the project)", () => {
+    const { r } = answer("某区司法局2026年贸易高质量发展专项里支持商销稳增长安排多少");
+    expect(
+      r.answers.map((x) => x.value),
+      r.reply,
+    ).toEqual([]);
   });
 });
