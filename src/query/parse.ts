@@ -220,9 +220,17 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
   const metricCount = new Set(metrics.map((m) => m.name)).size;
   // "A占支出总计的比重": in a share, a weak sum word (总计, 合计) is part of the whole's name.
   const shares = tokens.some((tk) => tk.fired && fx(tk).share);
+  // "四个专项（科技创新、生命健康、商业创新）一共": the parts are listed in brackets.
+  const listed = tokens.some(
+    (tk) =>
+      fx(tk).join &&
+      /[(（][^()（）]*$/.test(text.slice(0, tk.t.start)) &&
+      /^[^()（）]*[)）]/.test(text.slice(tk.t.end)),
+  );
   for (const tk of tokens) {
     const f = fx(tk);
-    if (f.operation === "sum" && f.weak && (shares || !(joined || metricCount >= 2))) tk.fired = false;
+    if (f.operation === "sum" && f.weak && (shares || !(joined || listed || metricCount >= 2)))
+      tk.fired = false;
   }
   const fired = tokens.filter((tk) => tk.fired);
 

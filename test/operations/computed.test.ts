@@ -159,6 +159,13 @@ describe("a project's explanation", () => {
     expect(a?.value, r.reply).toBe("1106.00");
   });
 
+  it("projects listed in brackets ('两个专项（科技创新、贸易高质量发展）一共') are summed from their explanations", () => {
+    const { r, a } = answer("某区司法局2026年两个专项（科技创新、贸易高质量发展）一共多少万元");
+    expect(a?.value, r.reply).toBe("4641");
+    expect(a?.formula).toContain("1720");
+    expect(a?.formula).toContain("2921");
+  });
+
   it("a project's title is not taken for an item its figures do not name (支持外贸发展 is not the project)", () => {
     const { r } = answer("某区司法局2026年贸易高质量发展专项里支持商销稳增长安排多少");
     expect(
