@@ -1,4 +1,4 @@
-import { labelKey } from "../ingest/normalize.js";
+import { compact, labelKey } from "../ingest/normalize.js";
 import { logger } from "../config/logger.js";
 import type { Query, QueryContext } from "../query/types.js";
 import { resolve, sameUnits, type Disclosure, type UnitMatcher } from "../resolve/index.js";
@@ -358,6 +358,12 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
       }
     }
     const results = res.disclosures.map((disc) => ({ disc, got: answerOne(q, disc, topic) }));
+    // "截至2024年8月底": only a figure printed as of that date answers, in whichever document.
+    if (q.date) {
+      const date = compact(q.date);
+      for (const r of results)
+        if (r.got) r.got = { ...r.got, items: r.got.items.filter((it) => compact(it.quote).includes(date)) };
+    }
     const hits = results.filter((r) => r.got && r.got.items.length);
     if (!hits.length) {
       // Words that name no metric and match no figure ("万人助万企活动"): the passages that hold them.

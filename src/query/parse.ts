@@ -14,6 +14,8 @@ interface YearHit extends Span {
   compare: boolean;
   /** 上年（2016年）: the year of 上年 spelled out. */
   annotation?: boolean;
+  /** "2024年8月底": a date inside a document (its month follows), never the document's year. */
+  date?: string;
 }
 
 interface CodeHit extends Span {
@@ -33,7 +35,14 @@ function findYears(text: string): YearHit[] {
   const hits: YearHit[] = [];
   for (const m of text.matchAll(/(?<![\d.])((?:19[5-9]|20\d)\d)(年度|年)?(?!\d)/g)) {
     const after = text.slice(m.index + m[0].length);
-    if (!m[2] && NUMBER_UNIT.test(after)) continue;
+    // "2024年8月底", "2024年8月31日": the whole date is one span.
+    const month = m[2] ? null : /^年(\d{1,2})月(?:\d{1,2}日|[底末])?/.exec(after);
+    if (!m[2] && !month && NUMBER_UNIT.test(after)) continue;
+    if (month) {
+      const end = m.index + m[0].length + month[0].length;
+      hits.push({ start: m.index, end, year: Number(m[1]), compare: false, date: `${m[1]}年${month[1]}月` });
+      continue;
+    }
     hits.push({ start: m.index, end: m.index + m[0].length, year: Number(m[1]), compare: false });
   }
   for (const m of text.matchAll(/(?<![\d.])([0-3]\d)(年度|年)(?!\d)/g)) {
@@ -157,8 +166,8 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
       if (next && fx(next).compare === "other") y.compare = true;
     }
   }
-  const docYears = years.filter((y) => !y.compare);
-  const compYears = years.filter((y) => y.compare);
+  const docYears = years.filter((y) => !y.compare && !y.date);
+  const compYears = years.filter((y) => y.compare && !y.date);
 
   // A generic word (支出, 收入) right after characters no word explains is the end of a longer
   // printed label ("其他司法支出"): not a metric of its own; it stays in rest.
@@ -368,7 +377,8 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
     relativeYear,
     compareYear:
       compYears[0]?.year ?? (operation === "difference" && docYears.length > 1 ? docYears[1]!.year : null),
-    years: years.map((y) => y.year),
+    years: years.filter((y) => !y.date).map((y) => y.year),
+    ...(years.some((y) => y.date) ? { date: years.find((y) => y.date)!.date } : {}),
     stage,
     scope,
     measure,

@@ -44,6 +44,11 @@ export interface Query {
   compareYear: number | null;
   /** Every absolute year written in the question, in order (document and comparison years). */
   years: number[];
+  /**
+   * A date inside a document ("截至2024年8月底" → "2024年8月"): the figure is the one printed as of
+   * that date, in whichever year's document prints it.
+   */
+  date?: string;
   /** 预算 / 决算 asked explicitly (执行数, 实际 → 决算). */
   stage: "预算" | "决算" | null;
   /** 部门预算 (the department with its units) vs 单位预算 / 本级 (the body alone). */
