@@ -4,13 +4,15 @@
 // result and wakes the thread waiting for it.
 import { basename } from "node:path";
 import { workerData } from "node:worker_threads";
-import { addUserWords } from "../search/tokenizer.js";
+import { addUserWords, warmTokenizer } from "../search/tokenizer.js";
 import { IndexStore } from "../store/index-store.js";
 import { buildDocument, type BuildResult, type WorkerInput } from "./build.js";
 
 const input = workerData as WorkerInput;
 const store = new IndexStore(input.indexDir, input.docsDir);
 addUserWords(input.userWords);
+// jieba's dictionary takes seconds to load: load it now, while the pool is handed its first tasks.
+if (!input.once) warmTokenizer();
 
 export default async function build(path: string): Promise<BuildResult> {
   const result = await buildDocument(path, store);

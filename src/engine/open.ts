@@ -204,7 +204,13 @@ export async function openEngine(opts: OpenOptions): Promise<{ engine: Engine; r
       const stamp = fileStamp(path);
       if (stamp) stamps.set(path, stamp);
       const before = known.get(id);
-      hash = stamp && before?.stamp === stamp && !opts.rebuild ? before.hash : fileHash(path);
+      // Built anyway (a rebuild, or a document a usable catalog does not know): the build hashes
+      // what it reads. Without a catalog, the hash may find index files still current.
+      if (opts.rebuild || (!before && read instanceof Map)) {
+        toBuild.push(path);
+        continue;
+      }
+      hash = stamp && before?.stamp === stamp ? before.hash : fileHash(path);
     } catch {
       toBuild.push(path); // unreadable: building reports why
       continue;

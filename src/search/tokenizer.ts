@@ -24,6 +24,8 @@ export function addUserWords(words: Iterable<string>): void {
  */
 export class KeptWords {
   private readonly byFirst = new Map<string, { words: Set<string>; lengths: number[] }>();
+  /** Whether a kept word holds a space, tab or line break (where jieba otherwise cuts). */
+  spaced = false;
 
   constructor(words: Iterable<string> = []) {
     this.add(words);
@@ -35,6 +37,7 @@ export class KeptWords {
       const slot = this.byFirst.get(w[0]!) ?? { words: new Set<string>(), lengths: [] };
       if (slot.words.has(w)) continue;
       slot.words.add(w);
+      if (/[ \t\n]/.test(w)) this.spaced = true;
       if (!slot.lengths.includes(w.length)) {
         slot.lengths.push(w.length);
         slot.lengths.sort((a, b) => b - a);
@@ -130,14 +133,46 @@ const indexForms = new Map<string, string>();
 const MAX_INDEX_FORMS = 200_000;
 
 /**
- * `tokenize` of each text, the same tokens, made in one pass: the texts are segmented joined by
- * line breaks (jieba cuts at a line break, and no kept word holds one), which halves the time a
- * document's hundreds of short passages cost in calls into jieba. Texts holding a line break
- * themselves, or a segmentation that does not split back cleanly, are tokenized one by one.
+ * `tokenize` of each text, the same tokens, made with few calls into jieba. jieba cuts at spaces,
+ * tabs and line breaks and segments what lies between on its own (no kept word holds one), so
+ * each distinct chunk between them is segmented once — a table's title opens every row's passage
+ * and cells repeat — and the chunks are segmented joined by line breaks, in one call: a document's
+ * hundreds of short passages cost a fraction of one call each. Texts are tokenized one by one when
+ * a kept word holds a space, or when the segmentation does not split back cleanly.
  */
 export function tokenizeEach(texts: string[], keep?: KeptWords): string[][] {
-  if (texts.length < 2 || texts.some((t) => t.includes("\n"))) return texts.map((t) => tokenize(t, keep));
-  const pieces = segment(texts.join("\n"), keep);
+  if ((keep ?? collectionWords).spaced) return texts.map((t) => tokenize(t, keep));
+  const ids = new Map<string, number>();
+  const chunks: string[] = [];
+  const chunked = texts.map((t) =>
+    t
+      .split(JIEBA_BREAKS)
+      .filter(Boolean)
+      .map((c) => {
+        let i = ids.get(c);
+        if (i === undefined) {
+          ids.set(c, (i = chunks.length));
+          chunks.push(c);
+        }
+        return i;
+      }),
+  );
+  const tokens = chunkTokens(chunks, keep);
+  if (!tokens) return texts.map((t) => tokenize(t, keep));
+  return chunked.map((list) => {
+    const out = new Set<string>();
+    for (const i of list) for (const token of tokens[i]!) out.add(token);
+    return [...out];
+  });
+}
+
+/** Where jieba cuts whatever the text: its separators that are whitespace. */
+const JIEBA_BREAKS = /[ \t\n]+/;
+
+/** The index tokens of each chunk (no breaks inside), segmented in one call; null if unsure. */
+function chunkTokens(chunks: string[], keep?: KeptWords): string[][] | null {
+  if (chunks.length === 0) return [];
+  const pieces = segment(chunks.join("\n"), keep);
   const out: string[][] = [];
   let from = 0;
   for (let i = 0; i <= pieces.length; i++) {
@@ -145,7 +180,6 @@ export function tokenizeEach(texts: string[], keep?: KeptWords): string[][] {
     out.push(indexTokens(pieces.slice(from, i)));
     from = i + 1;
   }
-  // A piece holding a line break with other characters would shift every text after it.
-  if (out.length !== texts.length) return texts.map((t) => tokenize(t, keep));
-  return out;
+  // A piece holding a line break with other characters would shift every chunk after it.
+  return out.length === chunks.length ? out : null;
 }

@@ -28,4 +28,24 @@ describe("tokenizeEach (passages segmented in one pass)", () => {
     for (const texts of cases) expect(tokenizeEach(texts, keep)).toEqual(texts.map((t) => tokenize(t, keep)));
     expect(tokenizeEach(["机关运行经费9.39万元"], keep)[0]).toContain("机关运行经费");
   });
+
+  it("segments a chunk repeated across passages (a table's title on every row) as tokenize does", () => {
+    const keep = new KeptWords(["一般公共预算支出表"]);
+    const title = "一般公共预算支出表";
+    const texts = [
+      `${title} 2010101 行政运行 12.50 0.00`,
+      `${title}  2010102\t一般行政管理事务 3.00 0.00`,
+      `${title} 合计 15.50`,
+      "其中：基本支出\u3000人员经费 8.1",
+    ];
+    expect(tokenizeEach(texts, keep)).toEqual(texts.map((t) => tokenize(t, keep)));
+  });
+
+  it("a kept word holding a space is kept whole: such texts are tokenized one by one", () => {
+    const keep = new KeptWords(["科学技术 支出"]);
+    const texts = ["本年科学技术 支出12万元", "科学技术 支出 合计"];
+    const each = tokenizeEach(texts, keep);
+    expect(each).toEqual(texts.map((t) => tokenize(t, keep)));
+    expect(each[1]).toContain("科学技术 支出");
+  });
 });
