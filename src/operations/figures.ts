@@ -350,8 +350,7 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
   // The same question asked again (a meeting, a follow-up, every unit of a ranking) is scored once.
   let memo = memos.get(d);
   if (!memo) memos.set(d, (memo = new Map()));
-  let key = targetKeys.get(t);
-  if (key === undefined) targetKeys.set(t, (key = JSON.stringify(t)));
+  const key = targetKey(t);
   const known = memo.get(key);
   if (known) return known;
   const out = scoreCandidates(d, t);
@@ -363,8 +362,13 @@ export function candidates(d: LoadedDoc, t: Target): Candidate[] {
 /** Targets whose candidates each document keeps (oldest dropped first). */
 const MEMO_SIZE = 256;
 const memos = new WeakMap<LoadedDoc, Map<string, Candidate[]>>();
-/** A target's memo key, made once for all the documents it is looked up in. */
 const targetKeys = new WeakMap<Target, string>();
+/** A target's memo key, made once for all the documents it is looked up in. */
+export function targetKey(t: Target): string {
+  let key = targetKeys.get(t);
+  if (key === undefined) targetKeys.set(t, (key = JSON.stringify(t)));
+  return key;
+}
 
 function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
   const final = isFinal(d);

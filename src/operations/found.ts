@@ -5,7 +5,7 @@ import type { Fact } from "../facts/extract.js";
 import type { Measure } from "../facts/measure.js";
 import { pageOfOffset } from "../ingest/pages.js";
 import type { Disclosure } from "../resolve/index.js";
-import { candidates, type Candidate, type Target } from "./figures.js";
+import { candidates, targetKey, type Candidate, type Target } from "./figures.js";
 import { answeringPatterns } from "./words.js";
 
 /** A candidate figure with the document it is printed in. */
@@ -53,6 +53,9 @@ export function sameAmount(a: Pick<Fact, "value" | "unit">, b: Pick<Fact, "value
   return x.minus(y).abs().lte(step.div(2));
 }
 
+const mergedOf = new WeakMap<Disclosure, Map<string, readonly Found[]>>();
+const MERGED_TARGETS = 64;
+
 /** The found figures of one document's (memoised) candidates: made once per candidate list. */
 const foundOf = new WeakMap<Candidate[], readonly Found[]>();
 
@@ -66,9 +69,17 @@ export function findIn(disc: Disclosure, t: Target): readonly Found[] {
     if (!found) foundOf.set(cs, (found = cs.map((c) => ({ ...c, d }))));
     return found;
   }
+  // Several documents (an explanation and its tables): merged once per disclosure and target.
+  let memo = mergedOf.get(disc);
+  if (!memo) mergedOf.set(disc, (memo = new Map()));
+  const key = targetKey(t);
+  const known = memo.get(key);
+  if (known) return known;
   const out: Found[] = [];
   for (const d of disc.docs) for (const c of candidates(d, t)) out.push({ ...c, d });
   out.sort((a, b) => b.score - a.score || a.fact.order - b.fact.order);
+  if (memo.size >= MERGED_TARGETS) memo.delete(memo.keys().next().value!);
+  memo.set(key, out);
   return out;
 }
 

@@ -21,8 +21,7 @@ const MIN_SCORE = 9;
  */
 export function lookup(disc: Disclosure, t: Target, label: string, scale: string | null): Looked | null {
   const all = findIn(disc, t);
-  if (disc.docs.length !== 1) return choose(all, t, label, scale);
-  // A ranking asks every unit the same question again and again: one document's answer to one
+  // A ranking asks every unit the same question again and again: one disclosure's answer to one
   // target is made once (its found figures are memoised per target, so the key is theirs).
   let memo = looked.get(all);
   if (!memo) looked.set(all, (memo = new Map()));

@@ -5,6 +5,10 @@ import { describeDoc, renderListLine, replies } from "../render/reply.js";
 import { amountOf, SCALE } from "./found.js";
 import type { Looked } from "./lookup.js";
 
+/** Each answer's amount as a ranking compares it (in 万元 when units mix), made once per answer. */
+const inWan = new WeakMap<Looked, Decimal | null>();
+const asPrinted = new WeakMap<Looked, Decimal | null>();
+
 /** Most rows a list or a ranking shows; the rest are counted. */
 export const MAX_LISTED = 20;
 
@@ -19,9 +23,12 @@ export function answerMany(
 ): AnswerResult {
   const money = rows.every((r) => SCALE[r.got.best.fact.unit]);
   const key = (r: (typeof rows)[number]): Decimal | null => {
+    const memo = money ? inWan : asPrinted;
+    if (memo.has(r.got)) return memo.get(r.got)!;
     const a = amountOf(r.got.best.fact.value);
-    if (!a) return null;
-    return money ? a.mul(SCALE[r.got.best.fact.unit]!).div(SCALE["万元"]!) : a;
+    const k = !a ? null : money ? a.mul(SCALE[r.got.best.fact.unit]!).div(SCALE["万元"]!) : a;
+    memo.set(r.got, k);
+    return k;
   };
   const sameUnit = money || rows.every((r) => r.got.best.fact.unit === rows[0]!.got.best.fact.unit);
   // Each row's amount is made once, not at every comparison of the sort.

@@ -16,11 +16,12 @@ export type UnitMatcher = (text: string) => UnitMention[];
  * One disclosure: the documents a unit published for one year and kind. An explanation and its
  * table file ("公开表附后") are two documents of one disclosure and are answered as one.
  */
+/** One unit's documents of one year and kind. Shared between questions: never modified. */
 export interface Disclosure {
-  docs: LoadedDoc[];
-  unit: string | null;
-  year: number | null;
-  kind: string;
+  readonly docs: LoadedDoc[];
+  readonly unit: string | null;
+  readonly year: number | null;
+  readonly kind: string;
 }
 
 export type Resolution =
@@ -68,19 +69,44 @@ export function sameUnits(ids: Set<string>, docs: LoadedDoc[]): Set<string> {
 const scopeOf = (d: LoadedDoc) => (d.meta.kind.startsWith("单位") ? "单位" : "部门");
 const stageOf = (d: LoadedDoc) => (/决算|自评/.test(d.meta.kind) ? "决算" : "预算");
 
+/** Year and kind of a document, as a grouping key (made once per document). */
+const yearKinds = new WeakMap<LoadedDoc, string>();
+const yearKindOf = (d: LoadedDoc) => {
+  let k = yearKinds.get(d);
+  if (k === undefined) yearKinds.set(d, (k = `${d.meta.year}|${d.meta.kind}`));
+  return k;
+};
+
+/**
+ * The disclosures grouped last by each key: a question over every unit groups the same documents
+ * again, and the same disclosure object lets answers memoised for it be found again.
+ */
+const grouped = new Map<string, Disclosure>();
+const MAX_GROUPED = 20_000;
+const sameDocs = (a: LoadedDoc[], b: LoadedDoc[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 /** Groups documents of one unit (or of one unit's mention) by year and kind. */
 function group(docs: LoadedDoc[], key: (d: LoadedDoc) => string): Disclosure[] {
   const by = new Map<string, LoadedDoc[]>();
   for (const d of docs) {
-    const k = `${key(d)}|${d.meta.year}|${d.meta.kind}`;
-    by.set(k, [...(by.get(k) ?? []), d]);
+    const k = `${key(d)}|${yearKindOf(d)}`;
+    const list = by.get(k);
+    if (list) list.push(d);
+    else by.set(k, [d]);
   }
-  return [...by.values()].map((ds) => ({
-    docs: ds,
-    unit: ds.find((d) => d.meta.unit)?.meta.unit ?? null,
-    year: ds[0]!.meta.year,
-    kind: ds[0]!.meta.kind,
-  }));
+  return [...by].map(([k, ds]) => {
+    const known = grouped.get(k);
+    if (known && sameDocs(known.docs, ds)) return known;
+    const disclosure: Disclosure = {
+      docs: ds,
+      unit: ds.find((d) => d.meta.unit)?.meta.unit ?? null,
+      year: ds[0]!.meta.year,
+      kind: ds[0]!.meta.kind,
+    };
+    if (grouped.size >= MAX_GROUPED) grouped.clear();
+    grouped.set(k, disclosure);
+    return disclosure;
+  });
 }
 
 /**
