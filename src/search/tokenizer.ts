@@ -60,6 +60,12 @@ export class KeptWords {
     }
     return undefined;
   }
+
+  /** Whether a kept word is printed anywhere in `text`. */
+  occursIn(text: string): boolean {
+    for (let i = 0; i < text.length; i++) if (this.at(text, i) !== undefined) return true;
+    return false;
+  }
 }
 
 /** Unit and 科目 names of the whole collection, kept whole in questions. */
@@ -74,7 +80,16 @@ function flushUserWords(): void {
   if (!pending.length) return;
   for (const w of pending) jieba.insertWord(w);
   pending = [];
+  chunkCache.clear(); // jieba's dictionary changed: chunks may segment differently now
 }
+
+/**
+ * Index tokens of chunks (text between jieba's breaks) holding no kept word, across documents:
+ * what they segment into depends only on jieba's dictionary, and titles, row labels and figures
+ * recur from one disclosure to the next.
+ */
+const chunkCache = new Map<string, string[]>();
+const MAX_CACHED_CHUNKS = 100_000;
 
 /** Loads jieba's dictionary now (about a second) instead of on the first question that needs it. */
 export function warmTokenizer(): void {
@@ -157,8 +172,27 @@ export function tokenizeEach(texts: string[], keep?: KeptWords): string[][] {
         return i;
       }),
   );
-  const tokens = chunkTokens(chunks, keep);
-  if (!tokens) return texts.map((t) => tokenize(t, keep));
+  const kept = keep ?? collectionWords;
+  flushUserWords(); // words added since: the cache is cleared before it is read
+  const tokens: string[][] = new Array<string[]>(chunks.length);
+  const fresh: number[] = [];
+  const alone: boolean[] = chunks.map((c) => !kept.occursIn(c));
+  chunks.forEach((c, i) => {
+    const cached = alone[i] ? chunkCache.get(c) : undefined;
+    if (cached) tokens[i] = cached;
+    else fresh.push(i);
+  });
+  const made = chunkTokens(
+    fresh.map((i) => chunks[i]!),
+    keep,
+  );
+  if (!made) return texts.map((t) => tokenize(t, keep));
+  fresh.forEach((i, k) => {
+    tokens[i] = made[k]!;
+    if (!alone[i]) return;
+    if (chunkCache.size >= MAX_CACHED_CHUNKS) chunkCache.clear();
+    chunkCache.set(chunks[i]!, made[k]!);
+  });
   return chunked.map((list) => {
     const out = new Set<string>();
     for (const i of list) for (const token of tokens[i]!) out.add(token);

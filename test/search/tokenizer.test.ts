@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { domainWords } from "../../src/engine/build.js";
 import { ingestFileSync } from "../../src/ingest/index.js";
 import { passagesOf } from "../../src/search/fulltext.js";
-import { KeptWords, tokenize, tokenizeEach } from "../../src/search/tokenizer.js";
+import { KeptWords, addUserWords, tokenize, tokenizeEach } from "../../src/search/tokenizer.js";
 
 describe("tokenizeEach (passages segmented in one pass)", () => {
   it("gives every seed document's passages the tokens tokenize gives them one by one", () => {
@@ -47,5 +47,16 @@ describe("tokenizeEach (passages segmented in one pass)", () => {
     const each = tokenizeEach(texts, keep);
     expect(each).toEqual(texts.map((t) => tokenize(t, keep)));
     expect(each[1]).toContain("科学技术 支出");
+  });
+
+  it("a chunk segmented for one document is segmented again once jieba's words change (regression: cross-document cache)", () => {
+    const keep = new KeptWords([]);
+    const texts = ["本年度智慧园丁培育计划 12.00", "智慧园丁培育计划 合计"];
+    const before = tokenizeEach(texts, keep);
+    expect(before).toEqual(texts.map((t) => tokenize(t, keep)));
+    addUserWords(["智慧园丁培育计划"]);
+    const after = tokenizeEach(texts, keep);
+    expect(after).toEqual(texts.map((t) => tokenize(t, keep)));
+    expect(after[1]).toContain("智慧园丁培育计划");
   });
 });
