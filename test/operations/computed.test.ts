@@ -1,7 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { openEngine, type Engine } from "../../src/engine/index.js";
-import { compact } from "../../src/ingest/index.js";
-import { tempDocs } from "../helpers/docs.js";
+import { describe, expect, it } from "vitest";
+import { documentAnswerer } from "../helpers/answerer.js";
 
 /**
  * Figures a document does not print but lets one compute exactly (shares, sums, conversions) and
@@ -69,20 +67,8 @@ const DOC = [
   "  总计                                2,247.85",
 ].join("\n");
 
-let engine: Engine;
-let text: string;
-beforeAll(async () => {
-  const { docsDir, indexDir } = tempDocs({ "sfj_2026.txt": DOC });
-  ({ engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
-  text = compact(DOC);
-});
-
-function answer(question: string) {
-  const r = engine.ask(question);
-  const a = r.answers[0];
-  if (a?.source !== "computed" && a) expect(text).toContain(compact(a.quote));
-  return { r, a };
-}
+const subject = documentAnswerer("sfj_2026.txt", DOC, "not quoted");
+const { answer } = subject;
 
 describe("shares of two printed rows", () => {
   it("'A占B' splits at 占 though neither side is a metric of the lexicon (其他司法支出占公共安全支出)", () => {
@@ -104,7 +90,7 @@ describe("subject codes printed in words", () => {
     // taken for 公共安全支出 (the class the sentence opens with).
     const { r, a } = answer("某区司法局2026年公共安全支出是多少");
     expect(a?.value, r.reply).toBe("79,189,400.34");
-    const counted = engine.ask("某区司法局2026年有多少项");
+    const counted = subject.engine.ask("某区司法局2026年有多少项");
     expect(counted.answers.map((x) => x.value)).not.toContain("01");
   });
 });
@@ -133,7 +119,7 @@ describe("政府采购 by 货物/工程/服务", () => {
 describe("a share is a part of a whole", () => {
   it("operands that give more than 100% are not part and whole: no computed share", () => {
     // The whole asked for (普法宣传, 1,242,900.00 元) is smaller than the part (公共安全支出).
-    const r = engine.ask("某区司法局2026年公共安全支出占普法宣传的比重是多少");
+    const r = subject.engine.ask("某区司法局2026年公共安全支出占普法宣传的比重是多少");
     expect(
       r.answers.filter((x) => x.source === "computed"),
       r.reply,

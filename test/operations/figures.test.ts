@@ -1,7 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { openEngine, type Engine } from "../../src/engine/index.js";
+import { describe, expect, it } from "vitest";
 import { compact } from "../../src/ingest/index.js";
-import { tempDocs } from "../helpers/docs.js";
+import { documentAnswerer } from "../helpers/answerer.js";
 
 /**
  * Which printed figure answers a question: made-up disclosures for the mechanisms that gave wrong
@@ -62,20 +61,7 @@ const DOC = [
   "二、公共安全支出         1,000.00        800.00           200.00",
 ].join("\n");
 
-let engine: Engine;
-let text: string;
-beforeAll(async () => {
-  const { docsDir, indexDir } = tempDocs({ "sfj_2025.txt": DOC });
-  ({ engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
-  text = compact(DOC);
-});
-
-function answer(question: string) {
-  const r = engine.ask(question);
-  const a = r.answers[0];
-  if (a) expect(text).toContain(compact(a.quote));
-  return { r, a };
-}
+const { answer } = documentAnswerer("sfj_2025.txt", DOC);
 
 describe("which printed figure answers", () => {
   it("'购置几辆车' finds the counted thing printed after the item's words ('购置车辆1辆')", () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
-import { openEngine, type Engine } from "../../src/engine/index.js";
+import { describe, expect, it } from "vitest";
+import { openEngine } from "../../src/engine/index.js";
 import { compact } from "../../src/ingest/index.js";
+import { documentAnswerer } from "../helpers/answerer.js";
 import { tempDocs } from "../helpers/docs.js";
 
 /**
@@ -23,20 +24,7 @@ const DOC = [
   "截至2024年12月31日，本局共有车辆3辆，其中：机要通信用车0辆、执法执勤用车3辆、其他用车0辆；",
 ].join("\n");
 
-let engine: Engine;
-let text: string;
-beforeAll(async () => {
-  const { docsDir, indexDir } = tempDocs({ "sfj_2025.txt": DOC });
-  ({ engine } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
-  text = compact(DOC);
-});
-
-function answer(question: string) {
-  const r = engine.ask(question);
-  const a = r.answers[0];
-  if (a) expect(text).toContain(compact(a.quote));
-  return { r, a };
-}
+const { answer } = documentAnswerer("sfj_2025.txt", DOC);
 
 describe("the quoted passage of a sentence's figure", () => {
   it("a sentence that ends on the figure is quoted up to the figure, without its closing punctuation", () => {
