@@ -42,7 +42,14 @@ const ORG_MENTION =
   /^[\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|办公厅|办|院|厅|街道|中心|所|站|馆|部)(?=[\u4e00-\u9fa5])/;
 
 const PARTY = /^(中国共产党|中共)/;
-const bareName = (d: LoadedDoc) => (d.meta.unit ?? "").replace(PARTY, "").replace(/委员会/g, "委");
+const bareNames = new WeakMap<LoadedDoc, string>();
+/** The unit's name with the party prefix and 委员会 → 委 folded (made once per document). */
+const bareName = (d: LoadedDoc) => {
+  let name = bareNames.get(d);
+  if (name === undefined)
+    bareNames.set(d, (name = (d.meta.unit ?? "").replace(PARTY, "").replace(/委员会/g, "委")));
+  return name;
+};
 
 /**
  * The documents of the same units as `ids`: one body may print its name differently from one year
@@ -50,18 +57,17 @@ const bareName = (d: LoadedDoc) => (d.meta.unit ?? "").replace(PARTY, "").replac
  * and one name contained in the other once the party prefix and 委员会 → 委 are folded.
  */
 export function sameUnits(ids: Set<string>, docs: LoadedDoc[]): Set<string> {
-  const named = docs.filter((d) => ids.has(d.id));
+  const named = docs
+    .filter((d) => ids.has(d.id))
+    .map((n) => ({ name: bareName(n), region: n.meta.region ?? "" }))
+    .filter((n) => n.name);
   const out = new Set(ids);
+  if (!named.length) return out;
   for (const d of docs) {
     if (out.has(d.id) || !d.meta.unit) continue;
     const a = bareName(d);
-    if (
-      named.some((n) => {
-        const b = bareName(n);
-        return !!b && (n.meta.region ?? "") === (d.meta.region ?? "") && (a.includes(b) || b.includes(a));
-      })
-    )
-      out.add(d.id);
+    const region = d.meta.region ?? "";
+    if (named.some((n) => n.region === region && (a.includes(n.name) || n.name.includes(a)))) out.add(d.id);
   }
   return out;
 }
