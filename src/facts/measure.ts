@@ -27,6 +27,7 @@ export type FigureWords = Pick<
   AnsweringWords,
   | "changeWords"
   | "budgetNames"
+  | "budgetComparisons"
   | "changeOpeners"
   | "changeEndings"
   | "completionWords"
@@ -39,6 +40,8 @@ export type FigureWords = Pick<
 export interface FigurePatterns {
   /** Names holding 预算 that are not the stage (global, tried in the order written). */
   budgetNames: RegExp;
+  /** A comparison with the budget ("比年初预算"): the change is against the budget. */
+  budgetComparison: RegExp;
   /** A change verb opening a label (after a comma). */
   changeOpener: RegExp;
   /** A change word anywhere in a label. */
@@ -65,6 +68,7 @@ let patterns: FigurePatterns | null = null;
 export function useFigureWords(words: FigureWords): void {
   patterns = {
     budgetNames: new RegExp(inOrder(words.budgetNames), "g"),
+    budgetComparison: new RegExp(inOrder(words.budgetComparisons)),
     changeOpener: new RegExp(`^[，,]?(${inOrder(words.changeOpeners)})`),
     change: new RegExp(inOrder(words.changeWords)),
     changeEnding: new RegExp(`(${inOrder(words.changeEndings)})$`),
@@ -101,7 +105,7 @@ export function measureOfLabel(
   const label = rawLabel.replace(w.budgetNames, "");
   // "比年初预算数 28.39 万元减少 20 万元": the comparison is printed before the previous figure.
   const comparedTo = w.changeOpener.test(label) ? previousLabel + label : label;
-  const againstBudget = /(比|较|与)(年初|全年|调整后)?预算/.test(comparedTo);
+  const againstBudget = w.budgetComparison.test(comparedTo);
   if (againstBudget && change.test(label)) return "预算差额";
   if (PERCENT_UNITS.has(unit)) {
     if (w.completion.test(label)) return "完成率";

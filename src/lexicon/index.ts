@@ -185,6 +185,7 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   changeWords: [],
   downWords: [],
   budgetNames: [],
+  budgetComparisons: [],
   changeOpeners: [],
   changeEndings: [],
   completionWords: [],

@@ -101,6 +101,8 @@ export const AnsweringWordsSchema = z
     downWords: z.array(z.string().min(1)).min(1),
     /** Names holding 预算 that are not the stage (一般公共预算, 预算单位), in the order tried. */
     budgetNames: z.array(z.string().min(1)).min(1),
+    /** Words of a printed label comparing its figure with the budget ("比年初预算"): 预算差额. */
+    budgetComparisons: z.array(z.string().min(1)).min(1),
     /** Change verbs that, opening a label, compare with the figure printed before it. */
     changeOpeners: z.array(z.string().min(1)).min(1),
     /** Change verbs that, ending a label, make its figure the change. */

@@ -17,6 +17,14 @@ describe("measure of a printed figure", () => {
     expect(measureOfLabel("会议费缩水", "%", 2025)).toBe("增长率");
   });
 
+  it("reads a change against the budget by the lexicon's budgetComparisons (a made-up one counts)", () => {
+    useAnsweringWords(loadLexicon("intents").answering);
+    expect(measureOfLabel("会议费较调整后预算减少", "万元", 2025)).toBe("预算差额");
+    expect(measureOfLabel("会议费较核定预算减少", "万元", 2025)).toBe("增减额");
+    useAnsweringWords(loadLexicon(intentsWith((w) => w.budgetComparisons.push("较核定预算"))).answering);
+    expect(measureOfLabel("会议费较核定预算减少", "万元", 2025)).toBe("预算差额");
+  });
+
   it("reads completion, prior-year, actual and budget figures and budget names by the lexicon's lists", () => {
     useAnsweringWords(loadLexicon("intents").answering);
     expect(measureOfLabel("部门预算支出", "万元", 2025)).toBe("value");
