@@ -195,6 +195,8 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   columns: { rate: [], change: [], actual: [], actualStarts: [], budget: [], budgetStarts: [] },
   totalEndings: [],
   itemEndings: [],
+  containerEndings: [],
+  containerMarkers: [],
   differenceSplitters: [],
   shareClosers: [],
   partClosers: [],

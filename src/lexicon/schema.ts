@@ -131,6 +131,9 @@ export const AnsweringWordsSchema = z
     totalEndings: z.array(z.string().min(1)).min(1),
     /** Generic endings an item may be printed without ("行政运行支出" → 行政运行). */
     itemEndings: z.array(z.string().min(1)).min(1),
+    /** A container's own tail, dropped to find its printed name: the stage (预算) then the marker (表, 里). */
+    containerEndings: z.array(z.string().min(1)).min(1),
+    containerMarkers: z.array(z.string().min(1)).min(1),
     /** Words splitting the two sides of a difference ("A比B"). */
     differenceSplitters: z.array(z.string().min(1)).min(1),
     /** Words closing each part of a share ("…的比例"). */

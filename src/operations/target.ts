@@ -115,7 +115,7 @@ export function targetOf(q: Query, words: string, asked: Measure = q.measure): T
   // "社会保障和就业支出里人员经费": a figure outside the container is another item.
   if (container) {
     const within = q.metrics.find((m) => labelKey(m.text) === container);
-    const bare = container.replace(/(预算|决算)?(表|里|中)?$/, "");
+    const bare = container.replace(answeringPatterns().containerTail, "");
     const alts = [...new Set([container, bare, ...(within?.terms.map(labelKey) ?? [])])].filter(
       (c) => c.length >= 2 && namesSomething(c),
     );

@@ -33,6 +33,8 @@ export interface AnsweringPatterns {
   totalEnding: RegExp;
   /** A generic ending an item may be printed without. */
   itemEnding: RegExp;
+  /** A container's own tail (预算表, 里): its stage word, then its marker, both optional. */
+  containerTail: RegExp;
   /** The words splitting the two sides of a difference. */
   differenceSplit: RegExp;
   /** The words closing each part of a share (after an optional 的). */
@@ -81,6 +83,7 @@ export function useAnsweringWords(words: AnsweringWords): void {
     down: new RegExp(longestFirst(words.downWords)),
     totalEnding: new RegExp(`(${inOrder(words.totalEndings)})$`),
     itemEnding: new RegExp(`(${inOrder(words.itemEndings)})$`),
+    containerTail: new RegExp(`(${inOrder(words.containerEndings)})?(${inOrder(words.containerMarkers)})?$`),
     differenceSplit: new RegExp(inOrder(words.differenceSplitters)),
     shareCloser: new RegExp(`(的)?(${inOrder(words.shareClosers)})+$`),
     partCloser: new RegExp(

@@ -17,6 +17,18 @@ const words = loadLexicon("intents").answering;
 const madeUp = (dir: string) => loadLexicon(dir).answering;
 
 describe("answering words from the lexicon", () => {
+  it("drops a container's own tail by containerEndings and containerMarkers (a made-up marker counts)", () => {
+    useAnsweringWords(words);
+    const bare = (c: string) => c.replace(answeringPatterns().containerTail, "");
+    expect(bare("财政拨款收支预算总表")).toBe("财政拨款收支预算总");
+    expect(bare("基本支出预算表")).toBe("基本支出");
+    expect(bare("社会保障和就业支出里")).toBe("社会保障和就业支出");
+    expect(bare("基本支出表内")).toBe("基本支出表内");
+    useAnsweringWords(madeUp(intentsWith((w) => w.containerMarkers.push("表内"))));
+    expect(bare("基本支出表内")).toBe("基本支出");
+    useAnsweringWords(words);
+  });
+
   it("compiles the patterns from the YAML lists, once per answerer", () => {
     useAnsweringWords(words);
     const p = answeringPatterns();
