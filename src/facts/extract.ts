@@ -96,10 +96,9 @@ export function sentenceFacts(model: DocModel): Fact[] {
    * A sentence that opens with a comparison ("与上年相比增加480万元") continues the subject of the
    * previous one, which that sentence names first ("项目支出预算数为6333.96万元。").
    */
-  const OPENS_WITH_COMPARISON =
-    /^(与上年相比|与上年|比上年|较上年|同比|与\d{4}年相比|比\d{4}年|较\d{4}年|其中|主要原因|\d{4}年(当年|全年)?(预算)?(执行数|决算数|执行))/;
+  const opensWithComparison = figurePatterns().subjectContinues;
   model.sentences.forEach((s, si) => {
-    const before = OPENS_WITH_COMPARISON.test(labelKey(s.text))
+    const before = opensWithComparison.test(labelKey(s.text))
       ? subjectOf(model.sentences[si - 1]?.text ?? "")
       : "";
     const path = s.section >= 0 ? (model.sections[s.section]?.path ?? []) : [];

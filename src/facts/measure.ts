@@ -29,6 +29,7 @@ export type FigureWords = Pick<
   | "budgetNames"
   | "budgetComparisons"
   | "changeOpeners"
+  | "subjectContinuations"
   | "changeEndings"
   | "completionWords"
   | "priorYearWords"
@@ -44,6 +45,8 @@ export interface FigurePatterns {
   budgetComparison: RegExp;
   /** A change verb opening a label (after a comma). */
   changeOpener: RegExp;
+  /** A sentence opening that continues the previous sentence's subject. */
+  subjectContinues: RegExp;
   /** A change word anywhere in a label. */
   change: RegExp;
   /** A change verb ending a label. */
@@ -70,6 +73,10 @@ export function useFigureWords(words: FigureWords): void {
     budgetNames: new RegExp(inOrder(words.budgetNames), "g"),
     budgetComparison: new RegExp(inOrder(words.budgetComparisons)),
     changeOpener: new RegExp(`^[，,]?(${inOrder(words.changeOpeners)})`),
+    // `{year}` (escaped by inOrder) is a printed year.
+    subjectContinues: new RegExp(
+      `^(${inOrder(words.subjectContinuations).replaceAll("\\{year\\}", "\\d{4}年")})`,
+    ),
     change: new RegExp(inOrder(words.changeWords)),
     changeEnding: new RegExp(`(${inOrder(words.changeEndings)})$`),
     completion: new RegExp(inOrder(words.completionWords)),

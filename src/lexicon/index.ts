@@ -186,6 +186,7 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   downWords: [],
   budgetNames: [],
   budgetComparisons: [],
+  subjectContinuations: [],
   changeOpeners: [],
   changeEndings: [],
   completionWords: [],

@@ -103,6 +103,11 @@ export const AnsweringWordsSchema = z
     budgetNames: z.array(z.string().min(1)).min(1),
     /** Words of a printed label comparing its figure with the budget ("比年初预算"): 预算差额. */
     budgetComparisons: z.array(z.string().min(1)).min(1),
+    /**
+     * Openings of a sentence that continues the previous one's subject ("与上年相比增加480万元").
+     * `{year}` stands for a year as printed (2024年).
+     */
+    subjectContinuations: z.array(z.string().min(1)).min(1),
     /** Change verbs that, opening a label, compare with the figure printed before it. */
     changeOpeners: z.array(z.string().min(1)).min(1),
     /** Change verbs that, ending a label, make its figure the change. */

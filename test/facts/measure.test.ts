@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { columnMeasure } from "../../src/facts/extract.js";
+import { columnMeasure, sentenceFacts } from "../../src/facts/extract.js";
+import { ingestBytes } from "../../src/ingest/index.js";
 import { measureOfLabel } from "../../src/facts/measure.js";
 import { loadLexicon } from "../../src/lexicon/index.js";
 import { useAnsweringWords } from "../../src/operations/words.js";
@@ -15,6 +16,25 @@ describe("measure of a printed figure", () => {
     useAnsweringWords(loadLexicon(intentsWith((w) => w.changeWords.push("缩水"))).answering);
     expect(measureOfLabel("会议费缩水", "万元", 2025)).toBe("增减额");
     expect(measureOfLabel("会议费缩水", "%", 2025)).toBe("增长率");
+  });
+
+  it("carries the previous sentence's subject into one opening with the lexicon's subjectContinuations ({year} a printed year)", () => {
+    const model = (text: string) => {
+      const out = ingestBytes("sfj_2025.txt", Buffer.from(text, "utf8"));
+      if (!out.ok) throw new Error(out.reason);
+      return out.model;
+    };
+    const doc = (second: string) =>
+      model(["某县某局2025年部门预算", "一、项目支出", "项目支出预算数为6333.96万元。", second].join("\n"));
+    const made = doc("相较上年增加480万元。");
+    const year = doc("与2024年相比增加480万元。");
+    const subjects = (m: ReturnType<typeof model>) => sentenceFacts(m).map((f) => f.subject ?? "");
+    useAnsweringWords(loadLexicon("intents").answering);
+    expect(subjects(year)).toEqual(["", expect.stringContaining("项目支出")]);
+    expect(subjects(made)).toEqual(["", ""]);
+    useAnsweringWords(loadLexicon(intentsWith((w) => w.subjectContinuations.push("相较上年"))).answering);
+    expect(subjects(made)).toEqual(["", expect.stringContaining("项目支出")]);
+    useAnsweringWords(loadLexicon("intents").answering);
   });
 
   it("reads a change against the budget by the lexicon's budgetComparisons (a made-up one counts)", () => {
