@@ -16,6 +16,7 @@ import { cut } from "nodejs-jieba";
 import { logger } from "../config/logger.js";
 import { ingestDocument } from "../ingest/index.js";
 import { pdfText, readPdf } from "../ingest/pdf.js";
+import { loaderArgs, siblingModule } from "../engine/build.js";
 import { generateCorpus, type Corpus } from "./corpus.js";
 import type { BuildProbe, ColdProbe, ProbeMode, ServeProbe } from "./probe.js";
 import { benchQuestions, type BenchQuestion } from "./questions.js";
@@ -25,9 +26,8 @@ const BENCH_DIR = ".bench";
 const SEEDS_DIR = "seeds";
 const INTENTS_DIR = "intents";
 /** The probe beside this file: compiled (dist/) or TypeScript run through tsx. */
-const PROBE = fileURLToPath(
-  new URL(`./probe${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url),
-);
+const PROBE_URL = siblingModule("probe", import.meta.url);
+const PROBE = fileURLToPath(PROBE_URL);
 const COLD_RUNS = 3;
 const MB = 1e6; // throughput in MB of UTF-8 text per second
 
@@ -82,7 +82,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 function runProbe<T>(mode: ProbeMode, args: string[], cpuProfDir: string | null): Promise<T> {
-  const nodeArgs = [...(PROBE.endsWith(".ts") ? ["--import", "tsx"] : []), "--expose-gc"];
+  const nodeArgs = [...loaderArgs(PROBE_URL), "--expose-gc"];
   if (cpuProfDir)
     nodeArgs.push(
       "--cpu-prof",

@@ -194,6 +194,13 @@ export function buildDocumentSync(path: string, store: IndexStore, userWords: st
 }
 
 /**
+ * The module `name` beside the module at `from` (its import.meta.url), in the same form: the
+ * TypeScript source when run through tsx, the compiled .js in dist/.
+ */
+export const siblingModule = (name: string, from: string): URL =>
+  new URL(`./${name}${from.endsWith(".ts") ? ".ts" : ".js"}`, from);
+
+/**
  * The module loader flags of this process (tsx's), which workers need to load TypeScript; other
  * flags (--expose-gc, --inspect…) are refused by Worker. Under vitest there are none: add tsx.
  */
@@ -232,8 +239,7 @@ export interface WorkerInput {
   once?: SyncInput;
 }
 
-const workerUrl = () =>
-  new URL(`./build-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+const workerUrl = () => siblingModule("build-worker", import.meta.url);
 
 /** Builds documents one after the other in this thread. */
 async function buildInline(paths: string[], store: IndexStore): Promise<BuildResult[]> {

@@ -14,9 +14,9 @@ export type UnitMatcher = (text: string) => UnitMention[];
 
 /**
  * One disclosure: the documents a unit published for one year and kind. An explanation and its
- * table file ("公开表附后") are two documents of one disclosure and are answered as one.
+ * table file ("公开表附后") are two documents of one disclosure and are answered as one. Shared
+ * between questions (grouping the same documents again gives the same object): never modified.
  */
-/** One unit's documents of one year and kind. Shared between questions: never modified. */
 export interface Disclosure {
   readonly docs: LoadedDoc[];
   readonly unit: string | null;

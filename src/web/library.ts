@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { Piscina } from "piscina";
 import { logger } from "../config/logger.js";
 import { openEngine, type Engine, type IngestReport } from "../engine/index.js";
-import { loaderArgs, type BuildResult } from "../engine/build.js";
+import { loaderArgs, siblingModule, type BuildResult } from "../engine/build.js";
 import {
   docIdOf,
   formatOf,
@@ -92,8 +92,7 @@ export function checkUpload(
   return { id, ext, format: actual === "html" ? "html" : named };
 }
 
-const uploadWorkerUrl = () =>
-  new URL(`./upload-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+const uploadWorkerUrl = () => siblingModule("upload-worker", import.meta.url);
 
 export class Library {
   private current!: { engine: Engine; report: IngestReport; files: Map<string, string> };
