@@ -24,7 +24,7 @@ import { formFeedPages, pagesOfContent } from "./pages.js";
 import { pdfText, readPdf, type RuledRow } from "./pdf.js";
 
 export type { DocModel, Table, Row, Cell, Sentence, Section, DocMeta } from "./model.js";
-export { DocModel as DocModelSchema, DocReport, MODEL_VERSION, reportOf } from "./model.js";
+export { DocModel as DocModelSchema, DocReport, MODEL_VERSION, isFinalKind, reportOf } from "./model.js";
 export { decodeDocument } from "./decode.js";
 export { compact, isSubsequence, labelKey, normalizeSpan } from "./normalize.js";
 export { pageOfOffset, pagesOfContent, pagesOfSpan } from "./pages.js";

@@ -9,6 +9,9 @@ export type Span = z.infer<typeof Span>;
 export const DocKind = z.enum(["部门预算", "部门决算", "单位预算", "单位决算", "整体支出绩效自评", "其他"]);
 export type DocKind = z.infer<typeof DocKind>;
 
+/** Whether a document of this kind reports what was spent (决算, 自评) rather than a budget. */
+export const isFinalKind = (kind: string) => /决算|自评/.test(kind);
+
 export const DocMeta = z.object({
   unit: z.string().nullable(),
   aliases: z.array(z.string()),

@@ -1,3 +1,4 @@
+import { isFinalKind } from "../ingest/index.js";
 import type { Fact } from "../facts/extract.js";
 import { MONEY_UNITS, type Measure } from "../facts/measure.js";
 import type { LoadedDoc } from "../answer/answer.js";
@@ -238,7 +239,7 @@ function codesOf(d: LoadedDoc): Set<string> {
   return set;
 }
 
-export const isFinal = (d: LoadedDoc) => /决算|自评/.test(d.meta.kind);
+export const isFinal = (d: LoadedDoc) => isFinalKind(d.meta.kind);
 
 const namesOfDoc = new WeakMap<LoadedDoc, string[]>();
 

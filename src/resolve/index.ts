@@ -1,3 +1,4 @@
+import { isFinalKind } from "../ingest/index.js";
 import type { LoadedDoc } from "../answer/answer.js";
 import type { Query } from "../query/types.js";
 
@@ -73,7 +74,7 @@ export function sameUnits(ids: Set<string>, docs: LoadedDoc[]): Set<string> {
 }
 
 const scopeOf = (d: LoadedDoc) => (d.meta.kind.startsWith("单位") ? "单位" : "部门");
-const stageOf = (d: LoadedDoc) => (/决算|自评/.test(d.meta.kind) ? "决算" : "预算");
+const stageOf = (d: LoadedDoc) => (isFinalKind(d.meta.kind) ? "决算" : "预算");
 
 /** Year and kind of a document, as a grouping key (made once per document). */
 const yearKinds = new WeakMap<LoadedDoc, string>();
