@@ -51,11 +51,6 @@ function partsOf(topic: string, q: Query, splitOn: RegExp, byMetrics = true): st
   const bracketed = inner !== undefined && (splitOn.test(inner) || metricsIn(inner, q).length >= 2);
   const src = bracketed ? inner! : topic.replace(/[(（][^()（）]*[)）]/g, "");
   let parts = src.split(splitOn);
-  if (parts.length < 2 && byMetrics) {
-    const starts = metricsIn(src, q).map((m) => m.at);
-    if (starts.length >= 2)
-      parts = starts.map((s, i) => src.slice(i === 0 ? 0 : s, starts[i + 1] ?? src.length));
-  }
   // A part naming two metrics whose joining word parsing took out ("“三公”经费会议费"): one per metric.
   if (byMetrics)
     parts = parts.flatMap((p) => {
@@ -86,6 +81,9 @@ function labelFor(q: Query, words: string): string {
   if (m && labelKey(m.text).length >= k.length - 1) return m.name;
   return k || (m?.name ?? "");
 }
+
+/** A date as compared with the printed one: no spaces, months without a leading zero (2024年08月). */
+const dateKey = (s: string) => compact(s).replace(/年0(\d)月/g, "年$1月");
 
 const isTotalMeasure = (m: Query["measure"]) => m === "增减额" || m === "增长率" || m === "上年数";
 
@@ -360,9 +358,15 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     const results = res.disclosures.map((disc) => ({ disc, got: answerOne(q, disc, topic) }));
     // "截至2024年8月底": only a figure printed as of that date answers, in whichever document.
     if (q.date) {
-      const date = compact(q.date);
-      for (const r of results)
-        if (r.got) r.got = { ...r.got, items: r.got.items.filter((it) => compact(it.quote).includes(date)) };
+      const date = dateKey(q.date);
+      // The whole sentence counts: a quote trimmed to the figure's clause may leave its date out.
+      const printedWith = (it: AnswerItem) => {
+        const d = byId.get(it.doc);
+        const span = it.span ?? [0, 0];
+        const s = d?.model.sentences.find((x) => x.span[0] <= span[0] && span[1] <= x.span[1]);
+        return dateKey(s ? d!.model.text.slice(s.span[0], s.span[1]) : it.quote).includes(date);
+      };
+      for (const r of results) if (r.got) r.got = { ...r.got, items: r.got.items.filter(printedWith) };
     }
     const hits = results.filter((r) => r.got && r.got.items.length);
     if (!hits.length) {

@@ -62,14 +62,17 @@ const FIGURE_RE = new RegExp(
   "g",
 );
 
-/** A bracketed "(01项)" after a bracketed "(06款)": the levels of a subject code, printed in words. */
+/**
+ * A bracketed "(01项)": a level of a subject code printed in words, not a count of 项 — printed
+ * zero-padded as codes are, or after a bracketed "(06款)".
+ */
 function isCodeLevel(text: string, at: number, match: string): boolean {
   const end = at + match.length;
   return (
     /^\d+\s?项$/.test(match) &&
     /[(（]$/.test(text.slice(0, at)) &&
     /^[)）]/.test(text.slice(end)) &&
-    /[(（]\d+款[)）]/.test(text.slice(0, at))
+    (/^0\d/.test(match) || /[(（]\d+款[)）]/.test(text.slice(0, at)))
   );
 }
 

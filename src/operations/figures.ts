@@ -89,9 +89,7 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
         { text: ownRow ? "" : strip(f.context), weight: 0.95 },
         { text: f.whereKey, weight: 0.5 },
       ],
-      own:
-        content(label.replace(answeringPatterns().connectors, "")) +
-        content(strip(f.columnKey).replace(answeringPatterns().connectors, "")),
+      own: ownRow + content(strip(f.columnKey).replace(answeringPatterns().connectors, "")),
       ownRow,
     };
   } else {

@@ -4,6 +4,7 @@ import type { AnswerItem } from "../answer/types.js";
 import type { Fact } from "../facts/extract.js";
 import type { Measure } from "../facts/measure.js";
 import { pageOfOffset } from "../ingest/pages.js";
+import { escapeWord } from "../lexicon/pattern.js";
 import type { Disclosure } from "../resolve/index.js";
 import { candidates, targetKey, type Candidate, type Target } from "./figures.js";
 import { answeringPatterns } from "./words.js";
@@ -85,16 +86,12 @@ export function findIn(disc: Disclosure, t: Target): readonly Found[] {
 
 export const quoteOf = (d: LoadedDoc, span: [number, number]) => d.model.text.slice(span[0], span[1]).trim();
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** The printed figure with its unit in original text, where a line break may fall inside either. */
 function printedRe(value: string, unit: string): RegExp {
-  const spaced = (s: string) => [...s].map(escapeRe).join("\\s*");
+  const spaced = (s: string) => [...s].map(escapeWord).join("\\s*");
   return new RegExp(`(?<![\\d.,])${spaced(value)}(?![\\d]|[.,]\\d)(?:\\s*${spaced(unit)})?`, "g");
 }
 
-/** Where a clause ends: a full stop, semicolon or comma (not the comma inside "1,234"). */
-const CLAUSE_END = /[，；。;,]/;
 /** Where one of the parts "其中：" lists ends: a clause end or the enumeration comma. */
 const PART_END = /[，；。;,、]/;
 /** "其中：" opening the parts of the total printed before it. */
@@ -190,11 +187,9 @@ export function labelOf(f: Fact, asked: string, measure: Measure): string {
 }
 
 /** Where a figure is printed: its section, or its table with the table's number ("公开05表 …"). */
-function sectionOf(d: LoadedDoc, f: Fact): string | null {
-  if (f.source !== "table") return f.where || null;
-  const number = d.model.tables.find((t) => t.title === f.table)?.number;
-  const title = f.where || f.table || "";
-  return (number && !title.includes(number) ? `${number} ${title}` : title) || null;
+function sectionOf(f: Fact): string | null {
+  // A table figure's `where` is already its table's number and title (see tableFacts).
+  return f.where || f.table || null;
 }
 
 /** An answer item for a printed figure. */
@@ -210,7 +205,7 @@ export function itemOf(d: LoadedDoc, f: Fact, label: string): AnswerItem {
     department: m.unit,
     year: m.year,
     docKind: m.kind,
-    section: sectionOf(d, f),
+    section: sectionOf(f),
     source: f.source,
     span,
     page: pageOfOffset(d.model.pages, span[0]) ?? undefined,

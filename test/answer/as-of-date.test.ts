@@ -27,6 +27,14 @@ describe("a date inside a document", () => {
     expect(r.answers.map((a) => [a.doc, a.value])).toEqual([["jd_2025", "8"]]);
   });
 
+  it("a month written with a leading zero is the same date (regression: 2024年08月 matched nothing)", () => {
+    const r = engine.ask("截至2024年08月底城西街道一共有几辆车？");
+    expect(
+      r.answers.map((a) => [a.doc, a.value]),
+      r.reply,
+    ).toEqual([["jd_2025", "8"]]);
+  });
+
   it("a date no document prints as of is not answered with another date's figure", () => {
     const r = engine.ask("截至2021年8月底城西街道一共有几辆车？");
     expect(r.answers, r.reply).toEqual([]);

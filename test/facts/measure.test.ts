@@ -90,4 +90,24 @@ describe("measure of a printed figure", () => {
     expect(columnMeasure("浮动比例", 2025)).toBe("增长率");
     expect(columnMeasure("本年预算", 2025)).toBe("预算数");
   });
+
+  it("a zero-padded bracketed '(01项)' is a subject code level, not a count of 项, with or without a '(06款)' before it", () => {
+    useAnsweringWords(loadLexicon("intents").answering);
+    const out = ingestBytes(
+      "sfj_2025.txt",
+      Buffer.from(
+        [
+          "某县某局2025年部门预算",
+          "一、支出",
+          "行政运行（01项）支出1434.89万元，培训项目（3项）共12万元。",
+        ].join("\n"),
+        "utf8",
+      ),
+    );
+    if (!out.ok) throw new Error(out.reason);
+    const facts = sentenceFacts(out.model).map((f) => `${f.value}${f.unit}`);
+    expect(facts).not.toContain("01项");
+    expect(facts).toContain("1434.89万元");
+    expect(facts).toContain("3项");
+  });
 });
