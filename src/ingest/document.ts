@@ -6,6 +6,8 @@ import { runChecks } from "./checks.js";
 import type { RuledRow } from "./pdf.js";
 import { COLLECTION_TITLE_RE, LEADER_RE, NOTE_RE, TABLE_NUMBER_RE, TOC_HEADING_RE } from "./table-vocab.js";
 import { labelKey } from "./normalize.js";
+import { inOrder } from "../lexicon/pattern.js";
+import { layout } from "./layout.js";
 
 export interface Structure {
   sections: Section[];
@@ -15,6 +17,10 @@ export interface Structure {
 }
 
 const PART_RE = /^第.{1,3}部分/;
+/** A table of contents heading letter-spaced over two lines ("目" / "录"): its first character, the rest. */
+const TOC_SPACED = layout.tocHeadings.map((w) => [w.slice(0, 1), w.slice(1)] as const);
+/** The second line of a wrapped table title ends as a title does ("…支出预" / "算表"). */
+const TABLE_WORD_END = new RegExp(`(?:${inOrder(layout.titleEndings)})$`);
 
 /** A line of running text (not a table cell): long, with sentence punctuation. */
 const isNarrative = (norm: string) => norm.length >= 25 && /[，。；]/.test(norm) && !/\d\s\d/.test(norm);
@@ -33,9 +39,9 @@ export function tocLines(lines: Line[]): Set<number> {
     const n = lines[i]!.norm;
     let start = -1;
     if (TOC_HEADING_RE.test(n)) start = i;
-    else if (n === "目") {
+    else if (TOC_SPACED.some(([a]) => n === a)) {
       const j = nextContent(i);
-      if (j >= 0 && lines[j]!.norm === "录") start = j;
+      if (j >= 0 && TOC_SPACED.some(([a, b]) => n === a && lines[j]!.norm === b)) start = j;
     }
     if (start < 0) continue;
     let first: string | null = null;
@@ -117,7 +123,7 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
     for (let j = i + 1; j < lines.length && j <= i + 2; j++) {
       const l = lines[j]!;
       if (l.blank) continue;
-      if (l.norm.length > 8 || !/表$/.test(l.norm) || /\d/.test(l.norm)) return null;
+      if (l.norm.length > 8 || !TABLE_WORD_END.test(l.norm) || /\d/.test(l.norm)) return null;
       const title = head.norm + l.norm;
       return isTitleLine(title) ? { title, tail: j } : null;
     }
@@ -178,18 +184,21 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
   return { blocks, bodyLines };
 }
 
-const UNIT_START = /^(万元|元|%|个|人|家|辆|次|分|亿元)/;
+// The words are data (intents/lexicon/layout.yaml): lineUnits, headingEndings, moneyUnits.
+const UNIT_START = new RegExp(`^(${inOrder(layout.lineUnits)})`);
 /** Words a heading ends with (a section's name), unlike a line wrapped in the middle of a sentence. */
-const HEADING_END = /(说明|情况|概况|表|预算|决算|职责|设置|事项|目录|[)）:：])$/;
+const HEADING_END = new RegExp(`(${inOrder(layout.headingEndings)}|[)）:：])$`);
 /** A figure with its money unit early in a line, before any full stop. */
-const FIGURE_NEAR_START = /^[^。]{0,30}?\d[\d,]*(\.\d+)?\s*(万元|元|亿元)/;
+const FIGURE_NEAR_START = new RegExp(`^[^。]{0,30}?\\d[\\d,]*(\\.\\d+)?\\s*(${inOrder(layout.moneyUnits)})`);
 /** A line opening with a figure and its unit ("50 万元，与上年…"). */
-const FIGURE_START = /^\d[\d,]*(\.\d+)?\s*(万元|元|亿元|%)/;
+const FIGURE_START = new RegExp(`^\\d[\\d,]*(\\.\\d+)?\\s*(${inOrder([...layout.moneyUnits, "%"])})`);
+/** The ending of an unnumbered title over numbered headings (情况说明). */
+const PROJECT_TITLE_END = new RegExp(`(?:${inOrder(layout.projectTitleEndings)})$`);
 
 /** An unnumbered short title ending as a heading does, right before the first numbered heading. */
 function isProjectTitle(norm: string, next: string): boolean {
   if (enumeratorLevel(norm) >= 0 || PART_RE.test(norm) || norm.length < 4 || norm.length > 30) return false;
-  if (/[，。；,:：\d]/.test(norm) || !/说明$/.test(norm)) return false;
+  if (/[，。；,:：\d]/.test(norm) || !PROJECT_TITLE_END.test(norm)) return false;
   return /^一[、.．]/.test(next) && headingLevel(next) >= 0;
 }
 

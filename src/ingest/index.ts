@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { decodeDocument } from "./decode.js";
 import { buildStructure } from "./document.js";
 import { readHtml } from "./html.js";
+import { layoutText } from "./layout.js";
 import { extractMeta } from "./metadata.js";
 import { DocModel, MODEL_VERSION, MetaSidecar, type DocFormat } from "./model.js";
 import { formFeedPages, pagesOfContent } from "./pages.js";
@@ -70,8 +71,9 @@ export function formatOf(file: string, bytes: Uint8Array): DocFormat | null {
 export const docIdOf = (file: string) => basename(file, extname(file));
 
 /**
- * Fingerprint of the ingestion code itself: a persisted model built by older code is rebuilt
- * even when nobody remembered to bump MODEL_VERSION.
+ * Fingerprint of the ingestion code itself and of its layout words (intents/lexicon/layout.yaml):
+ * a persisted model built by older code or words is rebuilt even when nobody remembered to bump
+ * MODEL_VERSION.
  */
 const INGEST_CODE = (() => {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -85,6 +87,8 @@ const INGEST_CODE = (() => {
   } catch {
     /* bundled build: the version constant alone decides */
   }
+  // The layout words are the ingestion's too: editing intents/lexicon/layout.yaml rebuilds the index.
+  h.update(layoutText);
   return h.digest("hex");
 })();
 

@@ -1,11 +1,16 @@
 import type { DocKind, DocMeta, Table } from "./model.js";
 import { isSubsequence } from "./normalize.js";
 import { splitLines } from "./lines.js";
+import { inOrder } from "../lexicon/pattern.js";
+import { layout } from "./layout.js";
 
-const ORG_SUFFIX = "(?:局|委员会|委|办公室|办|中心|部门|院|馆|站|所|厅|队|会|处|社|团|部)";
-const REGION_SUFFIX = "(?:省|自治区|市|区|县|旗|州|盟)";
+// The words are data (intents/lexicon/layout.yaml): orgSuffixes, regionSuffixes, notRegions…
+const ORG_SUFFIX = `(?:${inOrder(layout.orgSuffixes)})`;
+const REGION_SUFFIX = `(?:${inOrder(layout.regionSuffixes)})`;
 /** Words that end in 区/市/县 but are not places. */
-const NOT_REGION = /^(全|我|本|该|各|市|县|城|社|园|小|辖|示范|开发|景|新|老|片|校|街)$/;
+const NOT_REGION = new RegExp(`^(${inOrder(layout.notRegions)})$`);
+/** Openings of a sentence, not of a unit's name. */
+const NOT_NAME_OPENING = new RegExp(`^(${inOrder(layout.notNameOpeners)})`);
 
 /** Heading and date words that PDF titles glue in front of the unit name. */
 const LEADING_NOISE = /^(第[一二三四五六七八九十\d]{1,3}部分|\d{4}\s*年度?|年度|关于)+/;
@@ -22,12 +27,12 @@ const count = <T>(xs: T[]) => {
 const ORG_NAME = `[\\u4e00-\\u9fa5（）()]{2,40}${ORG_SUFFIX}`;
 /** "预算主管部门：X" / "预算单位：X" / "部门：X": the name runs to the end of its line. */
 const LABELLED_RE = new RegExp(
-  `(预算主管部门|主管部门|预算单位|编制单位|单位名称|部门)[:：]\\s*(${ORG_NAME})(?=[\\s\\d]|$|金额|单位|预算)`,
+  `(${inOrder([...layout.unitNameLabels, ...layout.departmentNameLabels])})[:：]\\s*(${ORG_NAME})(?=[\\s\\d]|$|${inOrder(layout.afterLabelledName)})`,
   "gm",
 );
 /** A title: "X 2017 年度部门预算" or "2017 年度X部门预算". */
 const TITLE_RE = new RegExp(
-  `^(?:(${ORG_NAME})\\s*20\\d\\d\\s*年度?|20\\d\\d\\s*年度?([\\u4e00-\\u9fa5（）()]{2,40}?${ORG_SUFFIX})(?=部门|单位|预算|决算))`,
+  `^(?:(${ORG_NAME})\\s*20\\d\\d\\s*年度?|20\\d\\d\\s*年度?([\\u4e00-\\u9fa5（）()]{2,40}?${ORG_SUFFIX})(?=${inOrder(layout.afterTitleName)}))`,
 );
 
 /**
@@ -38,7 +43,7 @@ const TITLE_RE = new RegExp(
  */
 function findUnit(head: string, all: string): string | null {
   const labelled = [...all.matchAll(LABELLED_RE)].map((m) => ({ label: m[1]!, name: m[2]! }));
-  const own = labelled.find((l) => l.label !== "部门");
+  const own = labelled.find((l) => !layout.departmentNameLabels.includes(l.label));
   if (own) return own.name;
   const t = TITLE_RE.exec(head.replace(LEADING_TITLE_NOISE, ""));
   const titled = t ? (t[1] ?? t[2] ?? null) : null;
@@ -55,7 +60,7 @@ function findUnit(head: string, all: string): string | null {
   );
   const names = [...all.matchAll(orgRe)]
     .map((m) => m[0].replace(LEADING_NOISE, ""))
-    .filter((n) => !/^(根据|按照|关于|本|我|经|由|从|对|向|在|为|各|全)/.test(n));
+    .filter((n) => !NOT_NAME_OPENING.test(n));
   const freq = count(names);
   let best: string | null = null;
   let bestScore = 0;
@@ -110,11 +115,15 @@ function aliasesFor(unit: string | null, regions: string[], all: string): string
   return [...out].filter((a) => a.length >= 4 && a.length <= 30);
 }
 
+/** A title's year and the words naming the document ("2017 年度部门预算"). */
+const DOCUMENT_TITLE_RE = new RegExp(
+  `(20\\d\\d)\\s*年度?\\s*(?:[\\u4e00-\\u9fa5]{0,30}?)(?:部门|单位)?(?:${inOrder(layout.documentTitles)})`,
+);
+
 function findYear(head: string, all: string): number | null {
   const explicit = /预算年度[:：]\s*(20\d\d)/.exec(all);
   if (explicit) return Number(explicit[1]);
-  const titled =
-    /(20\d\d)\s*年度?\s*(?:[\u4e00-\u9fa5]{0,30}?)(?:部门|单位)?(?:预算|决算|整体支出|绩效自评)/.exec(head);
+  const titled = DOCUMENT_TITLE_RE.exec(head);
   if (titled) return Number(titled[1]);
   const years = [...all.matchAll(/(20\d\d)\s*年度?/g)].map((m) => Number(m[1]));
   const freq = [...count(years)].sort((a, b) => b[1] - a[1]);

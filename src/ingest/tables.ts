@@ -12,6 +12,15 @@ import {
   PROCUREMENT_TITLE_RE,
   STRUCTURAL_HEADERS,
   TABLE_NUMBER_RE,
+  TABLE_REFERENCE_RE,
+  NOTE_OPENING_RE,
+  NOTE_LABEL_RE,
+  LATE_HEADER_RE,
+  TOTAL_WORD_RE,
+  NOT_TRAILING_FIGURE_RE,
+  AMOUNT_COLUMN_RE,
+  EMPTY_NOTE_RE,
+  EMPTY_LINES_RE,
   TITLE_RE,
   TOTAL_LABEL_RE,
   UNIT_RE,
@@ -46,10 +55,10 @@ export function splitNumberedTitle(norm: string): { title: string; number: strin
 export function isTitleLine(line: string): boolean {
   const norm = splitNumberedTitle(line).title;
   if (!TITLE_RE.test(norm) || TABLE_NUMBER_RE.test(norm) || LEADER_RE.test(norm)) return false;
-  if (/^第.{1,3}部分/.test(norm) || /^(注|说明|备注)/.test(norm) || /[见如下]/.test(norm.slice(-3, -1)))
+  if (/^第.{1,3}部分/.test(norm) || NOTE_OPENING_RE.test(norm) || /[见如下]/.test(norm.slice(-3, -1)))
     return false;
   // "详见单位的项目绩效目标表": a reference to a table, not its title.
-  if (/^见|详见|参见|具体见|请见/.test(norm)) return false;
+  if (TABLE_REFERENCE_RE.test(norm)) return false;
   return true;
 }
 
@@ -240,9 +249,6 @@ function sumsUp(ts: Token[]): boolean {
   return rest.eq(v[0]!);
 }
 
-/** Column headers of figure columns that are never a row's label on their own. */
-const LATE_HEADER_RE = /^(?:人员经费|公用经费|基本支出|项目支出)$/;
-
 /** A printed amount (not a code piece): "0", or a number with a separator or decimals. */
 const isFigure = (t: Token | undefined) => t?.kind === "number" && (t.text === "0" || /[.,]/.test(t.text));
 
@@ -408,7 +414,7 @@ function headerName(t: Token): string | null {
   if (t.kind !== "label" || name.length < 2 || STRUCTURAL_HEADERS.has(name.replace(/\s/g, ""))) return null;
   // Dates, the unit's own name and single characters of letter-spaced labels are not columns.
   if (/^\d*年度?$|^\d*月$/.test(name) || UNIT_NAME_END_RE.test(name)) return null;
-  if (/^(部门|单位|预算年度|金额单位|编制单位)[:：]/.test(name) || /[:：]/.test(name)) return null;
+  if (/[:：]/.test(name)) return null;
   return name;
 }
 
@@ -476,10 +482,7 @@ function alignedColumns(text: string, header: Token[]) {
 function trailingFigureNames(names: string[], count: number): boolean {
   if (count < 2 || names.length <= count) return false;
   const tail = names.slice(names.length - count);
-  return (
-    /^(合计|小计|总计)$/.test(labelKey(tail[0]!)) &&
-    !tail.slice(1).some((n) => /合计|总计|名称|编码|科目/.test(n))
-  );
+  return TOTAL_WORD_RE.test(labelKey(tail[0]!)) && !tail.slice(1).some((n) => NOT_TRAILING_FIGURE_RE.test(n));
 }
 
 /**
@@ -603,7 +606,7 @@ function buildRows(
       if (byPlace && byPlace.every((n) => n !== null && fullColumns.has(n))) cols = byPlace;
       else {
         // Header and figures do not line up: name only a first column that is clearly the amount.
-        const first = names[0] && /合计|总计|小计|金额|决算数|预算数/.test(names[0]) ? names[0] : null;
+        const first = names[0] && AMOUNT_COLUMN_RE.test(names[0]) ? names[0] : null;
         cols = values.map((_, i) => (i === 0 ? first : null));
       }
     }
@@ -665,7 +668,7 @@ export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = 
     }
     const u = UNIT_RE.exec(n);
     if (u && !unit) unit = u[1]!;
-    if (/^(注|说明|备注)[:：]/.test(n)) inNote = true;
+    if (NOTE_LABEL_RE.test(n)) inNote = true;
     if (inNote) noteLines.push(line);
     else body.push(line);
   }
@@ -815,8 +818,8 @@ export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = 
   // put in), not an image.
   const printedEmpty = !present && (names.length >= 2 || rows.some((r) => /合计|总计/.test(r.label)));
   const emptyNote =
-    /无|没有|本表无数据|空表|不涉及|未发生/.test(note ?? "") ||
-    (!present && /无.{0,20}(收入|支出|经费|情况|数据)/.test(lines.map((l) => l.norm).join(""))) ||
+    EMPTY_NOTE_RE.test(note ?? "") ||
+    (!present && EMPTY_LINES_RE.test(lines.map((l) => l.norm).join(""))) ||
     printedEmpty;
   return {
     title: numbered.title,

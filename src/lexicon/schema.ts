@@ -59,6 +59,7 @@ export const WordFileSchema = z
     tails: z.array(z.string().min(1)).optional(),
     orgs: z.lazy(() => OrgRulesSchema).optional(),
     answering: z.lazy(() => AnsweringWordsSchema).optional(),
+    layout: z.lazy(() => LayoutWordsSchema).optional(),
   })
   .strict();
 
@@ -200,3 +201,83 @@ export const OrgRulesSchema = z
 
 /** Rules for unit-name forms and matching (from intents/lexicon/orgs.yaml). */
 export type OrgRules = z.infer<typeof OrgRulesSchema>;
+
+const words = z.array(z.string().min(1)).min(1);
+
+/**
+ * How disclosures lay out their tables and headings (intents/lexicon/layout.yaml): the words the
+ * ingestion reads titles, notes, units, headers, totals and unit names with. Read by the ingestion
+ * itself (src/ingest/layout.ts), so the built index is keyed by this file too.
+ */
+export const LayoutWordsSchema = z
+  .object({
+    /** Endings of a table's title ("…表", "…情况表"), before an optional "(续)" or short qualifier. */
+    titleEndings: words,
+    /** Endings of a title naming a collection of tables (a cover page), never one table. */
+    collectionTitleEndings: words,
+    /** A table of contents heading (目录; letter-spaced over two lines, each of its characters). */
+    tocHeadings: words,
+    /** Labels of the unit of a table's figures ("单位：万元", "金额单位：元") and the units they give. */
+    figureUnitLabels: words,
+    tableUnits: words,
+    /** Openings of a note under a table ("注：", "说明1："). */
+    noteOpeners: words,
+    /**
+     * A table's own note saying it is empty (one of `words` anywhere), or its lines printing `cue`
+     * followed within 20 characters by one of `of` ("无一般公共预算“三公”经费支出").
+     */
+    emptyNote: z.object({ words, cue: z.string().min(1), of: words }).strict(),
+    /** Header cells that structure a table but do not name a column of figures. */
+    structuralHeaders: words,
+    /** Row labels that total the rows under them (whole label, after an optional "一、"). */
+    totalLabels: words,
+    /** The bare total words of a column or a row (合计, 小计, 总计). */
+    totals: words,
+    /** Headers of figure columns that are never a row's label on their own. */
+    lateHeaders: words,
+    /** Header names that are no figure's column at the end of a header (totals, names, codes). */
+    notTrailingFigureNames: words,
+    /** Headers of a first column that is clearly the amount. */
+    amountColumns: words,
+    /** How a purchase is organised (the 采购组织形式 column of a 政府采购 table), whole. */
+    procurementForms: words,
+    /** Endings of a 经济科目 name printed in its own column (会议费, 办公设备购置). */
+    economicItemEndings: words,
+    /** Endings of a unit's name printed in a table's preamble or header, never a column. */
+    unitNameEndings: words,
+    /** Endings of the headers of columns that print codes or names, never figures. */
+    textColumnEndings: words,
+    /** A reference to a table ("详见…表"), not its title: at the start, or anywhere. */
+    tableReferences: z.object({ opening: words, anywhere: words }).strict(),
+    /** Words a heading ends with (a section's name), unlike a line wrapped mid-sentence. */
+    headingEndings: words,
+    /** The ending of an unnumbered title over numbered headings (a project's 情况说明). */
+    projectTitleEndings: words,
+    /** Units that may open a line after a wrapped figure ("万元，与上年…"). */
+    lineUnits: words,
+    /** Money units of a figure early in a line (a percent also opens a wrapped sentence). */
+    moneyUnits: words,
+    /** Endings of an organisation's name, in the order tried (the first that fits is taken). */
+    orgSuffixes: words,
+    /** Endings of a place name, in the order tried. */
+    regionSuffixes: words,
+    /** Words before 区/市/县… that are not places (全区, 本市, 示范区). */
+    notRegions: words,
+    /**
+     * Labels of a name in a document's preamble, in the order tried: the unit's own ("预算单位：X")
+     * and its department's ("部门：X", taken when no own label is printed).
+     */
+    unitNameLabels: words,
+    departmentNameLabels: words,
+    /** What may follow a labelled name on its line. */
+    afterLabelledName: words,
+    /** What follows the unit's name in a title ("X部门预算"). */
+    afterTitleName: words,
+    /** Openings of a sentence, not of a unit's name (根据, 按照, 本). */
+    notNameOpeners: words,
+    /** The words of a title after its year that name the document ("2017年部门预算", "绩效自评"). */
+    documentTitles: words,
+  })
+  .strict();
+
+export type LayoutWords = z.infer<typeof LayoutWordsSchema>;
