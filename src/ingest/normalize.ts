@@ -12,8 +12,6 @@ export interface NormalizedView {
 
 const FULLWIDTH_KEEP = new Set(["，", "：", "；", "！", "？"]);
 const FULLWIDTH_KEEP_CODES = new Set([...FULLWIDTH_KEEP].map((ch) => ch.charCodeAt(0)));
-/** The characters halfWidth may change (ideographic space and the full-width ASCII block). */
-const FULLWIDTH = /[\u3000\uff01-\uff5e]/g;
 
 export function halfWidth(ch: string): string {
   const code = ch.charCodeAt(0);
@@ -94,13 +92,18 @@ export const compact = (s: string) => s.replace(/\s+/g, "");
  * brackets, no 类/款/项 markers ("科学技术（类）支出" → "科学技术支出").
  */
 export function labelKey(s: string): string {
-  return s
-    .replace(FULLWIDTH, halfWidth)
-    .replace(/\s+/g, "")
-    .replace(
-      /^(?:\d{1,2}[.、](?!\d)|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|其中[:：]?)/,
-      "",
-    )
-    .replace(/\((类|款|项)\)/g, "")
-    .replace(/["'“”‘’「」『』《》()（）【】[\]、·•]/g, "");
+  // Three passes doing what five replaces did, in the same order: whitespace runs out and
+  // full-width ASCII to half-width; the leading enumerator; 类/款/项 markers and brackets (a
+  // marker is tried first at each "(", as when markers went before brackets).
+  return s.replace(SPACE_OR_FULLWIDTH, spaceOrHalfWidth).replace(ENUMERATOR, "").replace(MARKS, "");
 }
+
+/** Whitespace runs (U+3000 is whitespace) or one full-width ASCII character. */
+const SPACE_OR_FULLWIDTH = /\s+|[\uff01-\uff5e]/g;
+const spaceOrHalfWidth = (m: string) =>
+  m.length === 1 && m >= "\uff01" && m <= "\uff5e" ? halfWidth(m) : "";
+/** A leading enumerator ("1.", "一、", "（三）") or "其中：", dropped from a label key. */
+const ENUMERATOR =
+  /^(?:\d{1,2}[.、](?!\d)|[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|其中[:：]?)/;
+/** "(类)", "(款)", "(项)" (subject-level markers, not words), quotes, brackets and list dots. */
+const MARKS = /\((?:类|款|项)\)|["'“”‘’「」『』《》()（）【】[\]、·•]/g;
