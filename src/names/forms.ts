@@ -16,11 +16,26 @@ interface Place {
   level: string;
 }
 
+/** The rules' lists in the order they are tried, sorted once per rules object (not per name). */
+const sortedOf = new WeakMap<OrgRules, { places: OrgRules["places"]; words: string[]; suffixes: string[] }>();
+function sorted(rules: OrgRules) {
+  let s = sortedOf.get(rules);
+  if (!s) {
+    s = {
+      places: [...rules.places].sort((a, b) => b.suffix.length - a.suffix.length),
+      words: Object.keys(rules.words).sort((a, b) => b.length - a.length),
+      suffixes: [...rules.suffixes].sort((a, b) => b.length - a.length),
+    };
+    sortedOf.set(rules, s);
+  }
+  return s;
+}
+
 /** Splits leading place names off a name: 上海市普陀区商务委员会 → [上海市, 普陀区], 商务委员会. */
 function splitPlaces(name: string, rules: OrgRules): { places: Place[]; core: string } {
   const places: Place[] = [];
   let rest = name;
-  const suffixes = [...rules.places].sort((a, b) => b.suffix.length - a.suffix.length);
+  const suffixes = sorted(rules).places;
   for (;;) {
     let found: Place | null = null;
     // The shortest place first (江苏省 before 江苏省人大…): the suffix nearest the start.
@@ -65,9 +80,7 @@ function abbreviate(core: string, rules: OrgRules): string[] {
   }
   // 科学技术和经济信息化局 → 科经局 (first characters of the 和-joined parts) and 科经信局 (word by word).
   for (const v of [...out]) {
-    const suffix = rules.suffixes
-      .filter((s) => v.endsWith(s) && v.length > s.length + 1)
-      .sort((a, b) => b.length - a.length)[0];
+    const suffix = sorted(rules).suffixes.find((s) => v.endsWith(s) && v.length > s.length + 1);
     if (!suffix) continue;
     const body = v.slice(0, v.length - suffix.length);
     const joiner = rules.joiners.find((j) => body.includes(j));
@@ -83,7 +96,7 @@ function abbreviate(core: string, rules: OrgRules): string[] {
 
 /** 科学技术工业和信息化 → 科工信, when known words (and joiners) cover the whole body. */
 function shortWords(body: string, rules: OrgRules): string | null {
-  const words = Object.keys(rules.words).sort((a, b) => b.length - a.length);
+  const words = sorted(rules).words;
   let out = "";
   let i = 0;
   while (i < body.length) {
