@@ -317,17 +317,23 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
   // Quantity, count word and scale.
   let quantity: Quantity = "any";
   let countUnit: string | null = null;
-  const quantityToken = fired.find((tk) => fx(tk).quantity);
+  // A word that asks ("多少资金", "几个") decides before a noun kept as the item's ("资金", "金额").
+  const quantityToken =
+    fired.find((tk) => fx(tk).quantity && !tk.entry.keep) ?? fired.find((tk) => fx(tk).quantity);
   if (quantityToken) {
     quantity = fx(quantityToken).quantity!;
     countUnit = fx(quantityToken).countUnit ?? null;
   } else if (measure === "增长率" || measure === "占比" || measure === "完成率") quantity = "percent";
-  else if (metricTokens.length) quantity = metricTokens[0]!.entry.metric!.quantity;
+  // The last metric is the head ("编报绩效目标的项目涉及资金": money, not the count of projects).
+  else if (metricTokens.length) quantity = metricTokens[metricTokens.length - 1]!.entry.metric!.quantity;
   if (measure === "增长率" || measure === "占比") quantity = "percent";
   if (quantity === "count" && !countUnit) {
     countUnit = metricTokens.find((tk) => tk.entry.metric!.countUnit)?.entry.metric!.countUnit ?? null;
   }
   const scale = fired.find((tk) => fx(tk).scale)?.entry.effects.scale ?? null;
+  // "编报绩效目标的项目涉及资金多少": money asked of what a count metric names; that metric only says
+  // which projects, its words stay in rest.
+  const askedMetrics = quantity === "money" ? metrics.filter((m) => m.quantity !== "count") : metrics;
 
   // Container: A里B, A中的B, A表里的Y, 在A中.
   let container: string | null = null;
@@ -388,7 +394,7 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
     quantity,
     countUnit,
     scale,
-    metrics,
+    metrics: askedMetrics,
     codes: codes.map((c) => c.code),
     container,
     rest,
