@@ -120,6 +120,27 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
   return cached;
 }
 
+const listedCache = new WeakMap<Fact, string[] | null>();
+/**
+ * "基本支出增加人员工资、住房公积金、提租补贴等 3397.18 万元": the items a text figure totals, listed
+ * with 、 before 等 right before it, each by its last two characters; null for any other figure.
+ */
+function listedOf(d: LoadedDoc, f: Fact): string[] | null {
+  if (f.source !== "text" || !f.label.endsWith("等")) return null;
+  let out = listedCache.get(f);
+  if (out !== undefined) return out;
+  const raw = d.model.text.slice(f.quote[0], f.quote[1]).replace(/\s+/g, "");
+  const at = raw.match(new RegExp(`([^，,；;。：:]*、[^，,；;。：:]*)等${f.value.replace(/\./g, "\\.")}`));
+  out = at
+    ? at[1]!
+        .split("、")
+        .map((m) => content(m).slice(-2))
+        .filter((m) => m.length === 2)
+    : null;
+  listedCache.set(f, out);
+  return out;
+}
+
 /**
  * How much of `name` the figure's fields hold (0–1), weighted by where each word is found. A pair
  * of characters where two found words meet ("公用经费|合计" → 费合) counts as found: names are often
@@ -407,6 +428,10 @@ function scoreCandidates(d: LoadedDoc, t: Target): Candidate[] {
     });
     if (wanted.length) recall = Math.max(recall, 1);
     if (recall < MIN_RECALL) continue;
+    // A name explaining one of several items listed before "等" asks for that item, not their total.
+    const listed = listedOf(d, f);
+    if (listed && !wanted.length && listed.filter((m) => (names[which] ?? "").includes(m)).length === 1)
+      continue;
     if (t.side) {
       const near = `${f.label}|${f.context.slice(-60)}|${f.columnKey}`;
       const other = t.side === "支出" ? "收入" : "支出";
