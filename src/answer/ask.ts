@@ -1,7 +1,7 @@
 import { compact, labelKey } from "../ingest/normalize.js";
 import { logger } from "../config/logger.js";
 import type { Query, QueryContext } from "../query/types.js";
-import { resolve, sameUnits, type Disclosure, type UnitMatcher } from "../resolve/index.js";
+import { resolve, sameUnits, useUnitWords, type Disclosure, type UnitMatcher } from "../resolve/index.js";
 import {
   againstBudget,
   computedChange,
@@ -17,7 +17,7 @@ import { amountTargetOf, namesSomething, targetOf } from "../operations/target.j
 import { registerUnitNames, type Target } from "../operations/figures.js";
 import type { Measure } from "../facts/measure.js";
 import { answeringPatterns, useAnsweringWords } from "../operations/words.js";
-import type { AnsweringWords } from "../lexicon/index.js";
+import type { AnsweringWords, OrgRules } from "../lexicon/index.js";
 import { describeDoc, renderDocItems, replies } from "../render/reply.js";
 import type { LoadedDoc } from "./answer.js";
 import { fulltextAnswer } from "../operations/search.js";
@@ -38,6 +38,8 @@ export interface Language {
   totalTerms: string[];
   /** Words the answering compares printed labels with (intents/lexicon/answering.yaml). */
   answering: AnsweringWords;
+  /** The organisation-name rules (intents/lexicon/orgs.yaml): resolving reads unnamed units with them. */
+  orgs: OrgRules;
   /** Printed names of the things counted in `unit` ("辆" → 车辆, 公务用车…). */
   countTerms(unit: string): string[];
 }
@@ -93,6 +95,7 @@ const isTotalMeasure = (m: Query["measure"]) => m === "增减额" || m === "增�
  */
 export function createAnswerer(docs: LoadedDoc[], lang: Language) {
   useAnsweringWords(lang.answering);
+  useUnitWords(lang.orgs);
   const matcher = lang.unitMatcher(docs);
   registerUnitNames(docs, (d) => lang.unitForms(d));
   const byId = new Map(docs.map((d) => [d.id, d]));

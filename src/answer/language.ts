@@ -35,6 +35,7 @@ export function createLanguage(lexicon: Lexicon, totals: string[] = []): Languag
   return {
     totalTerms: totals,
     answering: lexicon.answering,
+    orgs: lexicon.orgs,
     countTerms: (unit) => lexicon.metrics.filter((m) => m.countUnit === unit).flatMap((m) => m.terms),
     parse(question, context) {
       const query = parseQuery(question, lexicon);

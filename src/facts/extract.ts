@@ -3,6 +3,9 @@ import { labelKey } from "../ingest/index.js";
 import { figurePatterns, measureOfLabel, type Measure } from "./measure.js";
 import { templateRowLabel } from "../ingest/table-templates.js";
 import { enumeratorLevel } from "../ingest/lines.js";
+import { layout } from "../ingest/layout.js";
+import { TOTAL_WORD_RE } from "../ingest/table-vocab.js";
+import { inOrder } from "../lexicon/pattern.js";
 
 /** A figure printed in the document, with the words that say what it is. */
 export interface Fact {
@@ -55,12 +58,8 @@ function withoutAsides(s: string): string {
   return s;
 }
 
-const UNITS =
-  "万元|亿元|千元|万(?![\u4e00-\u9fa5])|元|%|个|人次|人|辆|分|家|项|名|次|台（套）|台\\(套\\)|台|套|批|户|平方米";
-const FIGURE_RE = new RegExp(
-  `(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${UNITS})`,
-  "g",
-);
+/** A figure printed in running text with its unit (intents/lexicon/answering.yaml figureUnits). */
+const figureRe = () => figurePatterns().figure;
 
 /**
  * A bracketed "(01项)": a level of a subject code printed in words, not a count of 项 — printed
@@ -87,7 +86,7 @@ const cacheKey = (cache: Map<string, string>, s: string) => {
  * (nearest last: "2018年省检察院…单位预留机动经费预算数为"), or its opening words when it prints none.
  */
 function subjectOf(sentence: string): string {
-  const at = sentence.search(FIGURE_RE);
+  const at = sentence.search(figureRe());
   return at > 0 ? labelKey(sentence.slice(0, at)).slice(-24) : labelKey(sentence).slice(0, 24);
 }
 
@@ -111,7 +110,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
     const project = root && enumeratorLevel(root) < 0 && !/^第.{1,3}部分/.test(root) ? labelKey(root) : "";
     let prevEnd = 0;
     let previousLabel = "";
-    for (const m of s.text.matchAll(FIGURE_RE)) {
+    for (const m of s.text.matchAll(figureRe())) {
       const at = m.index ?? 0;
       const value = m[1]!;
       const unit = m[2]!;
@@ -170,8 +169,8 @@ export function columnMeasure(column: string, year: number | null): Measure {
   return "value";
 }
 
-/** Header levels that say which measure a column is, not what it counts. */
-const MEASURE_LEVEL = /^(20\d\d年度?)?(预算数|决算数|执行数|预算|决算|上年数|本年数|金额)$/;
+/** Header levels that say which measure a column is, not what it counts (layout.yaml measureLevels). */
+const MEASURE_LEVEL = new RegExp(`^(20\\d\\d年度?)?(${inOrder(layout.measureLevels)})$`);
 
 /**
  * The label of a figure in a row that prints none (the one-row 三公 form): its column path without
@@ -184,7 +183,7 @@ function unlabelledRowLabel(title: string, column: string | null): string {
     .map(labelKey)
     .filter((p) => p && !MEASURE_LEVEL.test(p))
     .join("");
-  if (path && !/^(合计|总计|小计)$/.test(path)) return path;
+  if (path && !TOTAL_WORD_RE.test(path)) return path;
   const subject = labelKey(title)
     .replace(/^(公开)?\d{1,2}表|^表[一二三四五六七八九十\d]+/, "")
     .replace(/(支出)?(预算|决算)?(情况)?(明细)?表$/, "")

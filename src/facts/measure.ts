@@ -1,4 +1,4 @@
-import { inOrder } from "../lexicon/pattern.js";
+import { escapeWord, inOrder } from "../lexicon/pattern.js";
 import type { AnsweringWords } from "../lexicon/schema.js";
 /**
  * What a figure measures, read from the words printed next to it (or asked for in a question):
@@ -36,9 +36,13 @@ export type FigureWords = Pick<
   | "actualWords"
   | "budgetWords"
   | "columns"
+  | "figureUnits"
+  | "figureUnitsAlone"
 >;
 
 export interface FigurePatterns {
+  /** A figure printed in running text with its unit (global): the figure, then the unit. */
+  figure: RegExp;
   /** Names holding 预算 that are not the stage (global, tried in the order written). */
   budgetNames: RegExp;
   /** A comparison with the budget ("比年初预算"): the change is against the budget. */
@@ -69,7 +73,15 @@ let patterns: FigurePatterns | null = null;
  * before any figure is read.
  */
 export function useFigureWords(words: FigureWords): void {
+  // A unit that counts only alone ("5万", not "5万人") is not followed by a Chinese character.
+  const units = [...new Set(words.figureUnits)].map(
+    (u) => escapeWord(u) + (words.figureUnitsAlone.includes(u) ? "(?![\u4e00-\u9fa5])" : ""),
+  );
   patterns = {
+    figure: new RegExp(
+      `(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${units.join("|") || "(?!)"})`,
+      "g",
+    ),
     budgetNames: new RegExp(inOrder(words.budgetNames), "g"),
     budgetComparison: new RegExp(inOrder(words.budgetComparisons)),
     changeOpener: new RegExp(`^[，,]?(${inOrder(words.changeOpeners)})`),

@@ -204,6 +204,11 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   countedParts: [],
   definitionOpeners: [],
   definitionClosers: [],
+  figureUnits: [],
+  figureUnitsAlone: [],
+  partsOpeners: [],
+  notTopic: [],
+  definitionVerbs: [],
 };
 
 /** Builds the matcher from metrics and word groups (exported for tests with small lexicons). */

@@ -151,9 +151,26 @@ export const AnsweringWordsSchema = z
     /** Particles before and after the term a definition is asked of ("的…", "…是什么"). */
     definitionOpeners: z.array(z.string().min(1)),
     definitionClosers: z.array(z.string().min(1)),
+    /** Units a figure is printed with in running text, in the order tried (万元 before 万). */
+    figureUnits: z.array(z.string().min(1)).min(1),
+    /** Figure units that count only when no Chinese character follows ("5万", not "5万人"). */
+    figureUnitsAlone: z.array(z.string().min(1)),
+    /** Words opening the parts of a total printed before them ("其中："); spaces may split them. */
+    partsOpeners: z.array(z.string().min(1)).min(1),
+    /** Question words that name no topic: a passage holding only these is not offered as related. */
+    notTopic: z.array(z.string().min(1)),
+    /** Verbs after a term that open the document's definition of it ("机关运行经费是指…"), in order. */
+    definitionVerbs: z.array(z.string().min(1)),
   })
   .strict()
   .superRefine((w, ctx) => {
+    for (const [i, u] of w.figureUnitsAlone.entries())
+      if (!w.figureUnits.includes(u))
+        ctx.addIssue({
+          code: "custom",
+          path: ["figureUnitsAlone", i],
+          message: `"${u}" is not one of figureUnits`,
+        });
     for (const [asked, units] of Object.entries(w.sameCount))
       for (const [i, u] of units.entries())
         if (!w.countUnits.includes(u))
@@ -196,8 +213,21 @@ export const OrgRulesSchema = z
     suffixes: z.array(z.string().min(1)).min(1),
     needsPlace: z.array(z.string().min(1)),
     minBare: z.number().int().min(1),
+    /** Endings that make a question word a unit's name (each ends with one of `suffixes`). */
+    mentionSuffixes: z.array(z.string().min(1)).min(1),
+    /** Openings of a mention that names no particular unit (本, 各, 所有). */
+    notMentionOpeners: z.array(z.string().min(1)),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    for (const [i, m] of o.mentionSuffixes.entries())
+      if (!o.suffixes.some((s) => m.endsWith(s)))
+        ctx.addIssue({
+          code: "custom",
+          path: ["mentionSuffixes", i],
+          message: `"${m}" does not end with one of suffixes`,
+        });
+  });
 
 /** Rules for unit-name forms and matching (from intents/lexicon/orgs.yaml). */
 export type OrgRules = z.infer<typeof OrgRulesSchema>;
@@ -233,6 +263,8 @@ export const LayoutWordsSchema = z
     totalLabels: words,
     /** The bare total words of a column or a row (合计, 小计, 总计). */
     totals: words,
+    /** Header levels that say which measure a column is, not what it counts (预算数, 上年数). */
+    measureLevels: words,
     /** Headers of figure columns that are never a row's label on their own. */
     lateHeaders: words,
     /** Header names that are no figure's column at the end of a header (totals, names, codes). */

@@ -58,8 +58,9 @@ function passageItem(
  * Tried for each way the term may be printed, most specific first.
  */
 export function definitionIn(d: LoadedDoc, terms: string[], label: string): AnswerItem | null {
+  const { definitionVerbs } = answeringPatterns();
   for (const t of terms.filter((x) => x.length >= 2)) {
-    const re = new RegExp(`${escapeRe(t)}(?:[:：]|是指|系指|指)`);
+    const re = new RegExp(`${escapeRe(t)}(?:[:：]|${definitionVerbs})`);
     const s = d.model.sentences.find((x) => re.test(labelKey(x.text)));
     if (s) return passageItem(d, s.span, label, null);
   }

@@ -94,8 +94,6 @@ function printedRe(value: string, unit: string): RegExp {
 
 /** Where one of the parts "其中：" lists ends: a clause end or the enumeration comma. */
 const PART_END = /[，；。;,、]/;
-/** "其中：" opening the parts of the total printed before it. */
-const PARTS_OPEN = /其\s*中\s*[：:，,]\s*/g;
 
 /** Where the clause from `from` ends in `raw` (an aside opened inside it is kept whole). */
 function clauseEnd(raw: string, from: number, ends: RegExp): number {
@@ -130,7 +128,9 @@ export function textSpanOf(d: LoadedDoc, f: Fact): [number, number] {
   const hit = hits[Math.min(Math.max(same.indexOf(f), 0), hits.length - 1)]!;
   const figureEnd = hit.index! + hit[0].length;
   let start = 0;
-  for (const m of raw.slice(0, hit.index!).matchAll(PARTS_OPEN)) start = m.index! + m[0].length;
+  // "其中：" opens the parts of the total printed before it (answering.yaml partsOpeners).
+  for (const m of raw.slice(0, hit.index!).matchAll(answeringPatterns().partsOpen))
+    start = m.index! + m[0].length;
   let end = start > 0 ? clauseEnd(raw, figureEnd, PART_END) : raw.length;
   // Only punctuation after the figure: the passage ends with the figure.
   if (/^[\s，；。;,、]*$/.test(raw.slice(figureEnd, end))) end = figureEnd;

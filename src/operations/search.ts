@@ -5,6 +5,7 @@ import { compactQuote, describeDoc, replies } from "../render/reply.js";
 import { byRelevance, searchPassages, type SearchHit } from "../search/fulltext.js";
 import { tokenize } from "../search/tokenizer.js";
 import { quoteOf } from "./found.js";
+import { answeringPatterns } from "./words.js";
 
 const MAX_FULLTEXT_DOCS = 20;
 
@@ -24,7 +25,9 @@ export function fulltextAnswer(all: LoadedDoc[], words: string, text: string): A
       .map((x) => x.d);
   }
   const hits: Array<SearchHit & { d: LoadedDoc }> = [];
-  for (const d of candidates) for (const h of searchPassages(d.search(), query, 2)) hits.push({ d, ...h });
+  const { notTopic } = answeringPatterns();
+  for (const d of candidates)
+    for (const h of searchPassages(d.search(), query, 2, notTopic)) hits.push({ d, ...h });
   hits.sort(byRelevance);
   const top = hits.slice(0, 3);
   if (!top.length)

@@ -43,6 +43,12 @@ export interface AnsweringPatterns {
   partCloser: RegExp;
   /** The particles around the term a definition is asked of (global). */
   definitionParticles: RegExp;
+  /** "其中：" opening the parts of a total printed before it (global; spaces may split its characters). */
+  partsOpen: RegExp;
+  /** Question words that name no topic (a passage holding only these is not related). */
+  notTopic: ReadonlySet<string>;
+  /** The verbs after a term that open its definition ("…是指"), as an alternation. */
+  definitionVerbs: string;
 }
 
 /**
@@ -93,6 +99,12 @@ export function useAnsweringWords(words: AnsweringWords): void {
       `^(?:${inOrder(words.definitionOpeners)})|(?:${inOrder(words.definitionClosers)})$`,
       "g",
     ),
+    partsOpen: new RegExp(
+      `(?:${[...new Set(words.partsOpeners)].map((w) => [...w].map(escapeWord).join("\\s*")).join("|") || "(?!)"})\\s*[：:，,]\\s*`,
+      "g",
+    ),
+    notTopic: new Set(words.notTopic),
+    definitionVerbs: inOrder(words.definitionVerbs),
   };
   useFigureWords(words);
 }

@@ -1,6 +1,8 @@
 import { isFinalKind } from "../ingest/index.js";
 import type { LoadedDoc } from "../answer/answer.js";
 import type { Query } from "../query/types.js";
+import type { OrgRules } from "../lexicon/schema.js";
+import { inOrder } from "../lexicon/pattern.js";
 
 /** A unit named in a question, as the names matcher finds it. */
 export interface UnitMention {
@@ -38,17 +40,40 @@ export type Resolution =
     }
   | { ok: false; problem: "unknown_unit" | "no_year"; mention: string; have: Disclosure[] };
 
-/** Organisation words that end a unit's name: a question word ending so names a unit. */
-const ORG_MENTION =
-  /^[\u4e00-\u9fa5]{1,10}?(?:局|委员会|委|办公室|办公厅|办|院|厅|街道|中心|所|站|馆|部)(?=[\u4e00-\u9fa5])/;
+interface UnitWords {
+  /** Organisation words that end a unit's name: a question word ending so names a unit. */
+  mention: RegExp;
+  /** A mention that names no particular unit (本局, 各部门). */
+  notMention: RegExp;
+  /** The party prefix a unit's name may be printed with or without. */
+  party: RegExp;
+}
 
-const PARTY = /^(中国共产党|中共)/;
+let unitWords: UnitWords | null = null;
+
+/**
+ * Compiles the organisation words resolving reads (intents/lexicon/orgs.yaml: mentionSuffixes,
+ * notMentionOpeners, prefixes); set by the answerer from its language before any question.
+ */
+export function useUnitWords(orgs: OrgRules): void {
+  unitWords = {
+    mention: new RegExp(`^[\\u4e00-\\u9fa5]{1,10}?(?:${inOrder(orgs.mentionSuffixes)})(?=[\\u4e00-\\u9fa5])`),
+    notMention: new RegExp(`^(${inOrder(orgs.notMentionOpeners)})`),
+    party: new RegExp(`^(${inOrder(orgs.prefixes)})`),
+  };
+}
+
+function words(): UnitWords {
+  if (!unitWords)
+    throw new Error("unit words are not loaded: create the answerer with a language from loadLexicon");
+  return unitWords;
+}
 const bareNames = new WeakMap<LoadedDoc, string>();
 /** The unit's name with the party prefix and 委员会 → 委 folded (made once per document). */
 const bareName = (d: LoadedDoc) => {
   let name = bareNames.get(d);
   if (name === undefined)
-    bareNames.set(d, (name = (d.meta.unit ?? "").replace(PARTY, "").replace(/委员会/g, "委")));
+    bareNames.set(d, (name = (d.meta.unit ?? "").replace(words().party, "").replace(/委员会/g, "委")));
   return name;
 };
 
@@ -136,8 +161,8 @@ export function resolve(q: Query, docs: LoadedDoc[], match: UnitMatcher, chosen 
       topic = topic.split(written).join("");
     }
   } else if (!chosen) {
-    const unknown = ORG_MENTION.exec(q.rest);
-    if (unknown && !/^(本|我|各|哪|每|所有|全)/.test(unknown[0])) {
+    const unknown = words().mention.exec(q.rest);
+    if (unknown && !words().notMention.test(unknown[0])) {
       return { ok: false, problem: "unknown_unit", mention: unknown[0], have: group(docs, () => "") };
     }
   }

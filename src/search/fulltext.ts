@@ -77,14 +77,19 @@ export interface SearchHit {
  * Identical passages (a duty list printed twice) are given once, and a passage holding none of the
  * topic words (only "工作", "开展"…) is not offered as related.
  */
-/** Question words that say nothing about the topic: a passage holding only these is not related. */
-const NOT_TOPIC =
-  /^(怎么|怎样|如何|什么|哪些|多少|是否|有没有|工作|情况|开展|相关|有关|进行|主要|具体|方面)$/;
-
-export function searchPassages(db: AnyOrama, query: string, limit = 3): SearchHit[] {
+/**
+ * `notTopic`: question words that say nothing about the topic (intents/lexicon/answering.yaml
+ * notTopic): a passage holding only these is not related.
+ */
+export function searchPassages(
+  db: AnyOrama,
+  query: string,
+  limit: number,
+  notTopic: ReadonlySet<string>,
+): SearchHit[] {
   const tokens = tokenize(query);
   if (!tokens.length) return [];
-  const words = tokens.filter((w) => (w.length >= 2 || /\d/.test(w)) && !NOT_TOPIC.test(w));
+  const words = tokens.filter((w) => (w.length >= 2 || /\d/.test(w)) && !notTopic.has(w));
   // threshold 0 would keep only passages holding every token and drop right answers.
   const res = search(db, {
     term: query,
