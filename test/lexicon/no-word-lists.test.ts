@@ -35,9 +35,8 @@ const ALLOWED: Record<string, string> = {
   "src/ingest/metadata.ts /单位(?:预算|决算)/": "schema: the DocKind values of a unit (单位预算/单位决算)",
   "src/ingest/metadata.ts /部门(?:预算|决算)/": "schema: the DocKind values of a department",
   "src/ingest/metadata.ts /(预|决)算|自评/": "schema: a title naming one of the DocKind values",
-  "src/ingest/normalize.ts /\\((类|款|项)\\)/g":
-    "structural: the three levels of the national subject code (类/款/项), printed after a name",
-  // (normalize.ts is being rewritten without this pattern in another change: drop the entry with it.)
+  "src/ingest/normalize.ts /\\((?:类|款|项)\\)|[\"'“”‘’「」『』《》()（）【】[\\]、·•]/g":
+    "structural: the three levels of the national subject code (类/款/项), printed after a name, and brackets",
 };
 
 const files = (dir: string): string[] =>
