@@ -47,7 +47,24 @@ export const CatalogEntry = z.object({
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 
-const Catalog = z.object({ version: z.literal(MODEL_VERSION), docs: z.array(CatalogEntry) });
+const Catalog = z.object({
+  version: z.literal(MODEL_VERSION),
+  /** CATALOG_SCHEMA when written: an intact catalog of the same schema is used as written. */
+  schema: z.string().optional(),
+  docs: z.array(CatalogEntry),
+});
+
+/**
+ * Fingerprint of the catalog's schema. A catalog written under the same schema whose checksum holds
+ * is byte for byte what this code wrote from typed entries, so it is not parsed field by field
+ * again (a thousand entries' reports cost more to check than to read); any other is parsed with zod.
+ */
+let catalogSchema: string | null = null;
+const CATALOG_SCHEMA = () =>
+  (catalogSchema ??= createHash("sha1")
+    .update(JSON.stringify(z.toJSONSchema(Catalog, { io: "input", unrepresentable: "any" })))
+    .digest("hex")
+    .slice(0, 16));
 
 /**
  * What a model file must hold to be used without parsing the rest: its format version, and the
@@ -129,7 +146,10 @@ export class IndexStore {
     const path = join(this.dir, CATALOG);
     if (!existsSync(path)) return { reason: "not built yet" };
     try {
-      const parsed = Catalog.safeParse(readChecked(path));
+      const raw = readChecked(path) as { version?: unknown; schema?: unknown; docs?: unknown };
+      if (raw.version === MODEL_VERSION && raw.schema === CATALOG_SCHEMA() && Array.isArray(raw.docs))
+        return new Map((raw.docs as CatalogEntry[]).map((e) => [e.id, e]));
+      const parsed = Catalog.safeParse(raw);
       if (!parsed.success) return { reason: `invalid catalog (${parsed.error.issues[0]?.message})` };
       return new Map(parsed.data.docs.map((e) => [e.id, e]));
     } catch (err) {
@@ -138,7 +158,12 @@ export class IndexStore {
   }
 
   writeCatalog(entries: CatalogEntry[]): void {
-    writeChecked(join(this.dir, CATALOG), { version: MODEL_VERSION, docs: entries });
+    const catalog: z.input<typeof Catalog> = {
+      version: MODEL_VERSION,
+      schema: CATALOG_SCHEMA(),
+      docs: entries,
+    };
+    writeChecked(join(this.dir, CATALOG), catalog);
   }
 
   /** Whether the document's files are there with the sizes the catalog recorded (a cheap stat). */

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DocModelSchema, MODEL_VERSION, ingestFile, type DocModel } from "../../src/ingest/index.js";
-import { IndexStore } from "../../src/store/index-store.js";
+import { catalogEntry } from "../../src/engine/build.js";
+import { CatalogEntry, IndexStore } from "../../src/store/index-store.js";
 
 const SEED = join(
   "seeds",
@@ -65,5 +66,33 @@ describe("IndexStore.loadModel", () => {
     });
     writeWithChecksum(file, [1, 2, 3]);
     expect(store.loadModel(model.id, model.hash)).toMatchObject({ stale: true });
+  });
+});
+
+describe("IndexStore.readCatalog", () => {
+  async function catalogOf() {
+    const { store, model } = await storeWithSeed();
+    const entry = catalogEntry(model, store.sizesOf(model.id)!);
+    return { store, entry, file: join(store.dir, "catalog.json") };
+  }
+
+  it("reads back what it wrote", async () => {
+    const { store, entry } = await catalogOf();
+    expect(CatalogEntry.safeParse(entry).success).toBe(true);
+    store.writeCatalog([entry]);
+    const read = store.readCatalog();
+    expect(read instanceof Map && read.get(entry.id)).toEqual(entry);
+  });
+
+  it("a catalog written without the schema fingerprint is checked field by field", async () => {
+    const { store, entry, file } = await catalogOf();
+    writeWithChecksum(file, { version: MODEL_VERSION, docs: [{ ...entry, bytes: "many" }] });
+    expect(store.readCatalog()).toMatchObject({ reason: expect.stringMatching(/^invalid catalog/) });
+  });
+
+  it("a catalog naming another schema is checked field by field", async () => {
+    const { store, entry, file } = await catalogOf();
+    writeWithChecksum(file, { version: MODEL_VERSION, schema: "older", docs: [{ ...entry, words: "x" }] });
+    expect(store.readCatalog()).toMatchObject({ reason: expect.stringMatching(/^invalid catalog/) });
   });
 });
