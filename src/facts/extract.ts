@@ -45,8 +45,12 @@ export interface Fact {
   whereKey: string;
 }
 
+const ANY_BRACKET = /[（()）]/;
+const HAS_DIGIT = /\d/;
+
 /** Removes (nested) parenthesised asides, innermost first. */
 function withoutAsides(s: string): string {
+  if (!ANY_BRACKET.test(s)) return s;
   let prev = "";
   while (prev !== s) {
     prev = s;
@@ -99,26 +103,42 @@ export function sentenceFacts(model: DocModel): Fact[] {
    * previous one, which that sentence names first ("项目支出预算数为6333.96万元。").
    */
   const opensWithComparison = figurePatterns().subjectContinues;
+  const figure = figureRe();
+  // Where a section's sentences sit and the project they are about: made once per section.
+  const sectionInfo = new Map<number, { where: string; whereKey: string; project: string }>();
+  const infoOf = (section: number) => {
+    let info = sectionInfo.get(section);
+    if (!info) {
+      const path = section >= 0 ? (model.sections[section]?.path ?? []) : [];
+      const where = path.join(" › ");
+      // Every heading is numbered or a part, but the title of a project's explanation.
+      const root = path[0] ?? "";
+      const project = root && enumeratorLevel(root) < 0 && !/^第.{1,3}部分/.test(root) ? labelKey(root) : "";
+      info = { where, whereKey: whereKeys.get(where) ?? cacheKey(whereKeys, where), project };
+      sectionInfo.set(section, info);
+    }
+    return info;
+  };
   model.sentences.forEach((s, si) => {
-    const before = opensWithComparison.test(labelKey(s.text))
-      ? subjectOf(model.sentences[si - 1]?.text ?? "")
-      : "";
-    const path = s.section >= 0 ? (model.sections[s.section]?.path ?? []) : [];
-    const where = path.join(" › ");
-    // Every heading is numbered or a part, but the title of a project's explanation.
-    const root = path[0] ?? "";
-    const project = root && enumeratorLevel(root) < 0 && !/^第.{1,3}部分/.test(root) ? labelKey(root) : "";
+    // Every figure has a digit: a sentence without one has nothing to read (most headings and prose).
+    if (!HAS_DIGIT.test(s.text)) return;
+    let before: string | null = null;
     let prevEnd = 0;
     let previousLabel = "";
-    for (const m of s.text.matchAll(figureRe())) {
+    for (const m of s.text.matchAll(figure)) {
       const at = m.index ?? 0;
       const value = m[1]!;
       const unit = m[2]!;
       // "公共安全支出（204类）司法（06款）行政运行（01项）": the 项 level of a subject code, not a count.
       if (isCodeLevel(s.text, at, m[0])) continue;
+      before ??= opensWithComparison.test(labelKey(s.text))
+        ? subjectOf(model.sentences[si - 1]?.text ?? "")
+        : "";
+      const { where, whereKey, project } = infoOf(s.section);
       // "2022年" is a date, "1." an enumerator: neither is a figure (the unit list has no 年).
       const rawLabel = s.text.slice(prevEnd, at);
-      prevEnd = at + m[0].length;
+      const end = at + m[0].length;
+      prevEnd = end;
       // "比2022年（上一年度，下同）预算增加": an aside holding a comma would cut the clause at its comma.
       const label = labelKey(
         rawLabel.replace(/^[，,；;。、：:）)\s]+/, "").replace(/[（(][^（）()]*[，,][^（）()]*[）)]/g, ""),
@@ -138,13 +158,9 @@ export function sentenceFacts(model: DocModel): Fact[] {
         where,
         order: si,
         columnKey: "",
-        after: labelKey(
-          s.text
-            .slice(at + m[0].length)
-            .split(/[，,；;。：:（(、\d]/)[0]!
-            .slice(0, 24),
-        ),
-        whereKey: whereKeys.get(where) ?? cacheKey(whereKeys, where),
+        // The words after the figure up to the next punctuation, at most 24 characters.
+        after: labelKey(s.text.slice(end, end + 24).split(/[，,；;。：:（(、\d]/)[0]!),
+        whereKey,
       });
       previousLabel = label;
     }
