@@ -85,7 +85,12 @@ function labelFor(q: Query, words: string): string {
 }
 
 /** A date as compared with the printed one: no spaces, months without a leading zero (2024年08月). */
-const dateKey = (s: string) => compact(s).replace(/年0(\d)月/g, "年$1月");
+const dateKey = (s: string) =>
+  compact(s)
+    .replace(/年0(\d)月/g, "年$1月")
+    .replace(/(\d{4})年[底末]/g, "$1年12月");
+/** A date as dateKey prints it: a sentence stating its own "as of". */
+const DATED = /\d{4}年\d{1,2}月/;
 
 const isTotalMeasure = (m: Query["measure"]) => m === "增减额" || m === "增长率" || m === "上年数";
 
@@ -139,6 +144,8 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     topic: string,
   ): { items: AnswerItem[]; got?: Looked } | null {
     const label = labelOnce(q, topic);
+    // "A和B相差多少万元" over figures printed in 元: the result in the unit asked.
+    const inScale = (it: AnswerItem) => (q.scale && it.unit !== q.scale && converted(it, q.scale)) || it;
     if (q.operation === "sum") {
       // A sum needs its parts joined (和/加/、) or listed in brackets: "基本支出中公用经费合计" is one item.
       const joiners = answeringPatterns().joiners;
@@ -148,7 +155,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
           disc,
           parts.map((p) => ({ t: targetOnce(q, p), label: labelOnce(q, p) })),
         );
-        return it ? { items: [it] } : null;
+        return it ? { items: [inScale(it)] } : null;
       }
     }
     if (q.operation === "difference") {
@@ -160,7 +167,7 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
           { t: targetOnce(q, a, "value"), label: labelOnce(q, a) },
           { t: targetOnce(q, b, "value"), label: labelOnce(q, b) },
         );
-        if (it) return { items: [it] };
+        if (it) return { items: [inScale(it)] };
       }
     }
     if (q.operation === "share" || q.measure === "占比") {
@@ -363,11 +370,21 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     if (q.date) {
       const date = dateKey(q.date);
       // The whole sentence counts: a quote trimmed to the figure's clause may leave its date out.
+      // A date printed once for a run of sentences ("截止2022年12月31日，本部门流动资产…。固定资产
+      // 3149.52万元"): a sentence printing no date of its own is as of the nearest one before it
+      // under the same heading.
       const printedWith = (it: AnswerItem) => {
         const d = byId.get(it.doc);
         const span = it.span ?? [0, 0];
-        const s = d?.model.sentences.find((x) => x.span[0] <= span[0] && span[1] <= x.span[1]);
-        return dateKey(s ? d!.model.text.slice(s.span[0], s.span[1]) : it.quote).includes(date);
+        const sentences = d?.model.sentences ?? [];
+        const i = sentences.findIndex((x) => x.span[0] <= span[0] && span[1] <= x.span[1]);
+        if (i < 0) return dateKey(it.quote).includes(date);
+        for (let j = i; j >= 0 && sentences[j]!.section === sentences[i]!.section; j--) {
+          const printed = dateKey(d!.model.text.slice(sentences[j]!.span[0], sentences[j]!.span[1]));
+          if (printed.includes(date)) return true;
+          if (DATED.test(printed)) return false;
+        }
+        return false;
       };
       for (const r of results) if (r.got) r.got = { ...r.got, items: r.got.items.filter(printedWith) };
     }

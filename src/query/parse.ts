@@ -31,13 +31,25 @@ const BEFORE_SPAN_YEAR = /(?:近|过去|每|多|几|这)$/;
 const PUNCT = /^[?？!！。，,、~…;；:：]+$/;
 const OPEN_BRACKET = /[(（]$/;
 
-function findYears(text: string): YearHit[] {
+function findYears(text: string, yearEndItem?: (at: number) => boolean): YearHit[] {
   const hits: YearHit[] = [];
   for (const m of text.matchAll(/(?<![\d.])((?:19[5-9]|20\d)\d)(年度|年)?(?!\d)/g)) {
     const after = text.slice(m.index + m[0].length);
     // "2024年8月底", "2024年8月31日": the whole date is one span.
     const month = m[2] ? null : /^年(\d{1,2})月(?:\d{1,2}日|[底末])?/.exec(after);
     if (!m[2] && !month && NUMBER_UNIT.test(after)) continue;
+    // "2022年底", "2022年末": the year's end, a date inside a document (printed "2022年12月31日"),
+    // not the document's year. "2022年末结转和结余" is the item 年末结转…, left to the lexicon.
+    if (m[2] === "年" && /^[底末]/.test(after) && !yearEndItem?.(m.index + m[1]!.length)) {
+      hits.push({
+        start: m.index,
+        end: m.index + m[0].length + 1,
+        year: Number(m[1]),
+        compare: false,
+        date: `${m[1]}年12月`,
+      });
+      continue;
+    }
     if (month) {
       const end = m.index + m[0].length + month[0].length;
       hits.push({ start: m.index, end, year: Number(m[1]), compare: false, date: `${m[1]}年${month[1]}月` });
@@ -104,7 +116,12 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
     end: e > s ? pos[e - 1]! + 1 : pos[s]!,
   });
 
-  const years = findYears(text);
+  // A lexicon word that starts at a year's 年 and runs past 末 (年末结转和结余) is an item's name.
+  // Segmented only when a year is followed by 底/末.
+  let free: LexiconMatch[] | undefined;
+  const years = findYears(text, (at) =>
+    (free ??= lexicon.segment(key)).some((m) => m.start === toKey[at] && m.end > toKey[at]! + 2),
+  );
   const blockedKey: Array<[number, number]> = years.map((y) => [toKey[y.start]!, toKey[y.end]!]);
   // Codes: a first pass of the lexicon tells which numbers follow 功能科目/经济分类.
   const prefixEnds = new Set<number>();
@@ -143,7 +160,9 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
       // "（元）", or right after a question word: "减少了多少" + "万元".
       const prev = tokens.find((o) => o.end === tk.start);
       const p = prev ? fx(prev) : null;
-      if (!p || !(p.ask || p.measure || p.change)) tk.fired = false;
+      // "A和B相差多少" + "万元" closing the question: the unit wanted, not the last item's name.
+      const closesOperation = !!p?.operation && tk.end >= tail;
+      if (!p || !(p.ask || p.measure || p.change || closesOperation)) tk.fired = false;
     }
     if (f.scale && /\d$/.test(text.slice(0, tk.t.start))) tk.fired = false;
   }

@@ -48,3 +48,43 @@ describe("a date inside a document", () => {
     ).toEqual([["jd_2024", "7"]]);
   });
 });
+
+/**
+ * A date printed once for a run of sentences: "截止2022年12月31日，本部门流动资产…万元。固定资产…万元"
+ * — the second sentence is as of the date of the first. Asked as "2022年底".
+ */
+const assets = (year: number, fixed: string) =>
+  [
+    `上海市某区城东街道办事处${year}年部门预算`,
+    "",
+    "五、国有资产占有情况",
+    `截止${year - 1}年12月31日，本部门流动资产448.82万元。固定资产${fixed}万元，其中：房屋100.00平方米；车辆3辆。`,
+  ].join("\n");
+
+describe("a year's end and a date printed in the sentence before", () => {
+  let eng: Engine;
+  beforeAll(async () => {
+    const { docsDir, indexDir } = tempDocs({
+      "cd_2023.txt": assets(2023, "3149.52"),
+      "cd_2024.txt": assets(2024, "3200.00"),
+    });
+    ({ engine: eng } = await openEngine({ docsDir, indexDir, intentsDir: "intents" }));
+  });
+
+  it("'截止2022年底' is the date 2022-12-31, and the sentence before the figure prints it", () => {
+    const r = eng.ask("截止2022年底城东街道固定资产是多少");
+    expect(
+      r.answers.map((a) => [a.doc, a.value]),
+      r.reply,
+    ).toEqual([["cd_2023", "3149.52"]]);
+  });
+
+  it("'2023年末' likewise; another year-end's figure is not given", () => {
+    const r = eng.ask("城东街道2023年末固定资产是多少");
+    expect(
+      r.answers.map((a) => [a.doc, a.value]),
+      r.reply,
+    ).toEqual([["cd_2024", "3200.00"]]);
+    expect(eng.ask("截止2020年底城东街道固定资产是多少").answers).toEqual([]);
+  });
+});

@@ -12,6 +12,8 @@ const Expect = z
     year: z.number().nullable(),
     relativeYear: z.number().nullable(),
     compareYear: z.number().nullable(),
+    /** A date inside a document ("截至2024年8月底" → 2024年8月). */
+    date: z.string(),
     years: z.array(z.number()),
     stage: z.enum(["预算", "决算"]).nullable(),
     scope: z.enum(["部门", "单位"]).nullable(),
