@@ -1,5 +1,6 @@
 import { inOrder } from "../lexicon/pattern.js";
 import { layout } from "./layout.js";
+import type { SplitColumnWords } from "../lexicon/schema.js";
 
 /**
  * The words of disclosure tables in one place: how titles, units, headers, totals and parts are
@@ -50,8 +51,10 @@ export const TOTAL_LABEL_RE = new RegExp(
 );
 /** A bare total word, the whole label. */
 export const TOTAL_WORD_RE = new RegExp(`^(${inOrder(layout.totals)})$`);
-/** Column headers of figure columns that are never a row's label on their own. */
-export const LATE_HEADER_RE = new RegExp(`^(?:${inOrder(layout.lateHeaders)})$`);
+/** Column headers of figure columns that are never a row's label on their own: the split's parts. */
+const splitParts = (c: SplitColumnWords): string[] =>
+  (c.parts ?? []).flatMap((p) => [p.name, ...splitParts(p)]);
+export const LATE_HEADER_RE = new RegExp(`^(?:${inOrder(splitParts(layout.expenseSplit))})$`);
 /** Header names after a trailing total column that are no figure's column. */
 export const NOT_TRAILING_FIGURE_RE = new RegExp(inOrder(layout.notTrailingFigureNames));
 /** The header of a first column that is clearly the amount. */
@@ -59,6 +62,13 @@ export const AMOUNT_COLUMN_RE = new RegExp(inOrder(layout.amountColumns));
 /** Grand totals of the two sides of a 收支总表. */
 export const INCOME_TOTAL_RE = /^收入总计$|^收入合计$/;
 export const EXPENSE_TOTAL_RE = /^支出总计$|^支出合计$/;
+
+/**
+ * An expense total's columns in their print order (national templates): 合计 = 基本支出 + 项目支出,
+ * 基本支出 = 人员经费 + 公用经费. A column whose parts are printed is a group header over them.
+ */
+export type SplitColumn = SplitColumnWords;
+export const EXPENSE_SPLIT: SplitColumn = layout.expenseSplit;
 
 /** Column headers of a 基本支出 split. */
 export const BASIC_TOTAL_COL = /基本支出(?:›合计)?$|^基本支出$/;

@@ -234,6 +234,15 @@ export type OrgRules = z.infer<typeof OrgRulesSchema>;
 
 const words = z.array(z.string().min(1)).min(1);
 
+/** A column of a split total, with the columns it is the sum of, in print order. */
+export interface SplitColumnWords {
+  name: string;
+  parts?: SplitColumnWords[] | undefined;
+}
+const splitColumn: z.ZodType<SplitColumnWords> = z.lazy(() =>
+  z.object({ name: z.string().min(1), parts: z.array(splitColumn).min(1).optional() }).strict(),
+);
+
 /**
  * How disclosures lay out their tables and headings (intents/lexicon/layout.yaml): the words the
  * ingestion reads titles, notes, units, headers, totals and unit names with. Read by the ingestion
@@ -265,8 +274,11 @@ export const LayoutWordsSchema = z
     totals: words,
     /** Header levels that say which measure a column is, not what it counts (预算数, 上年数). */
     measureLevels: words,
-    /** Headers of figure columns that are never a row's label on their own. */
-    lateHeaders: words,
+    /**
+     * An expense total's columns in print order, each with the columns it sums (合计 = 基本支出 +
+     * 项目支出, 基本支出 = 人员经费 + 公用经费); its parts' headers are never a row's label alone.
+     */
+    expenseSplit: splitColumn,
     /** Header names that are no figure's column at the end of a header (totals, names, codes). */
     notTrailingFigureNames: words,
     /** Headers of a first column that is clearly the amount. */
