@@ -76,6 +76,15 @@ function metricsIn(s: string, q: Query): Array<{ at: number; text: string }> {
   return out.sort((a, b) => a.at - b.at);
 }
 
+/** "A中B": the question prints only a container marker between A's last metric and B's first. */
+function wholeFirst(q: Query, a: string, b: string): boolean {
+  const inA = metricsIn(a, q).at(-1);
+  const inB = metricsIn(b, q)[0];
+  const ma = inA && q.metrics.find((m) => m.text === inA.text);
+  const mb = inB && q.metrics.find((m) => m.text === inB.text && m.start >= (ma?.end ?? 0));
+  return !!ma && !!mb && answeringPatterns().containerBetween.test(q.text.slice(ma.end, mb.start));
+}
+
 /** Short label of an item for replies: the metric's name when one was found, else the words. */
 function labelFor(q: Query, words: string): string {
   const k = labelKey(words);
@@ -173,7 +182,10 @@ export function createAnswerer(docs: LoadedDoc[], lang: Language) {
     if (q.operation === "share" || q.measure === "占比") {
       const split = topic.includes("占") ? topic.split(/占/) : partsOf(topic, q, /占/);
       const closer = answeringPatterns().shareCloser;
-      const [a, b] = split.map((s) => s.replace(closer, ""));
+      let [a, b] = split.map((s) => s.replace(closer, ""));
+      // "政府采购中服务类占比": without 占, a whole named first and its part after a container
+      // marker; the share asked is the part's.
+      if (!topic.includes("占") && a && b && wholeFirst(q, a, b)) [a, b] = [b, a];
       if (a && namesSomething(a)) {
         const printed = lookup(disc, targetOnce(q, a, "占比"), labelOnce(q, a), null);
         if (printed) return { items: printed.items, got: printed };

@@ -135,7 +135,8 @@ export function measureOfLabel(
   if (!MONEY_UNITS.has(unit)) return "value";
   if (change.test(label.replace(/与.{0,8}相比|比.{0,6}(年|数)/g, "")) || w.changeEnding.test(label))
     return "增减额";
-  const priorYear = year ? new RegExp(`${year - 1}年`) : /(?!)/;
+  // "截止2022年12月31日，本部门流动资产": a date the figure is as of, not the previous year's figure.
+  const priorYear = year ? new RegExp(`${year - 1}年(?!\\d{1,2}月)`) : /(?!)/;
   if (w.priorYear.test(label) || priorYear.test(label)) return "上年数";
   if (w.actual.test(label)) return "决算数";
   if (w.budget.test(label)) return "预算数";

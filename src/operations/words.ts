@@ -35,6 +35,8 @@ export interface AnsweringPatterns {
   itemEnding: RegExp;
   /** A container's own tail (预算表, 里): its stage word, then its marker, both optional. */
   containerTail: RegExp;
+  /** Only a container marker ("中", "里的"): the words between a whole and its part ("政府采购中服务类"). */
+  containerBetween: RegExp;
   /** The words splitting the two sides of a difference. */
   differenceSplit: RegExp;
   /** The words closing each part of a share (after an optional 的). */
@@ -90,6 +92,7 @@ export function useAnsweringWords(words: AnsweringWords): void {
     totalEnding: new RegExp(`(${inOrder(words.totalEndings)})$`),
     itemEnding: new RegExp(`(${inOrder(words.itemEndings)})$`),
     containerTail: new RegExp(`(${inOrder(words.containerEndings)})?(${inOrder(words.containerMarkers)})?$`),
+    containerBetween: new RegExp(`^(${inOrder(words.containerMarkers)})的?$`),
     differenceSplit: new RegExp(inOrder(words.differenceSplitters)),
     shareCloser: new RegExp(`(的)?(${inOrder(words.shareClosers)})+$`),
     partCloser: new RegExp(

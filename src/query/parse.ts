@@ -50,6 +50,11 @@ function findYears(text: string, yearEndItem?: (at: number) => boolean): YearHit
       });
       continue;
     }
+    // "2018年2080506": the year's 年 before a subject code belongs to the year.
+    if (!m[2] && !month && /^年(?:\d{7}|\d{5}|\d{3})(?![\d.月])/.test(after)) {
+      hits.push({ start: m.index, end: m.index + m[0].length + 1, year: Number(m[1]), compare: false });
+      continue;
+    }
     if (month) {
       const end = m.index + m[0].length + month[0].length;
       hits.push({ start: m.index, end, year: Number(m[1]), compare: false, date: `${m[1]}年${month[1]}月` });
@@ -194,7 +199,9 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
     if (!tk.entry.metric || !lexicon.tails.includes(tk.entry.word) || tk.start === 0) continue;
     const covered = tokens.some((o) => o !== tk && o.end === tk.start && o.entry.metric);
     const bare = !tokens.some((o) => o.end === tk.start) && !blockedKey.some(([, e]) => e === tk.start);
-    if ((covered || bare) && /[\u4e00-\u9fff]/.test(key[tk.start - 1]!))
+    // "2080506支出": the subject the code names, not the document's total.
+    const afterCode = codes.some((c) => toKey[c.end] === tk.start);
+    if (((covered || bare) && /[\u4e00-\u9fff]/.test(key[tk.start - 1]!)) || afterCode)
       tk.entry = { ...tk.entry, metric: undefined };
   }
 

@@ -18,6 +18,12 @@ describe("measure of a printed figure", () => {
     expect(measureOfLabel("会议费缩水", "%", 2025)).toBe("增长率");
   });
 
+  it("a date the figure is as of is not the previous year (regression: 流动资产 as of 2022年12月31日 read as 上年数)", () => {
+    useAnsweringWords(loadLexicon("intents").answering);
+    expect(measureOfLabel("截止2022年12月31日，本部门流动资产", "万元", 2023)).toBe("value");
+    expect(measureOfLabel("2022年当年预算执行数为", "万元", 2023)).toBe("上年数");
+  });
+
   it("carries the previous sentence's subject into one opening with the lexicon's subjectContinuations ({year} a printed year)", () => {
     const model = (text: string) => {
       const out = ingestBytes("sfj_2025.txt", Buffer.from(text, "utf8"));
