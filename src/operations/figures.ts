@@ -100,7 +100,10 @@ function fieldsOf(f: Fact, unitNames: string[]): Fields {
     const clause = label.split(/[，,；;。]/).pop() ?? label;
     const context = strip(f.context);
     // "共 5 个项目实行绩效目标管理": what is counted is printed after the count.
-    const after = answeringPatterns().countUnits.has(f.unit) ? (f.after ?? "") : "";
+    // Only the first of things joined there ("38 个处室及机关党委" counts 处室).
+    const after = answeringPatterns().countUnits.has(f.unit)
+      ? (f.after ?? "").split(answeringPatterns().joiners)[0]!
+      : "";
     const own = content((clause + after).replace(answeringPatterns().connectors, ""));
     cached = {
       fields: [
