@@ -12,6 +12,8 @@ const doc = [
   "",
   "一、部门基本情况",
   "本厅下设办公室和 3 个专门委员会，现有 38 个处室及机关党委，编制 339 名，其中行政编制 199 名。",
+  "二、国有资产占有情况",
+  "本部门固定资产3149.52万元，其中：房屋14609.83平方米；车辆7辆。",
 ].join("\n");
 
 let engine: Engine;
@@ -27,5 +29,13 @@ describe("a count of things joined after it", () => {
       r.answers.map((a) => a.value),
       r.reply,
     ).toEqual(["38"]);
+  });
+
+  it("'房屋面积多少平方米' is answered by '房屋14609.83平方米' (an area asked: 面积 and 平方米 are the measure, not the item)", () => {
+    const r = engine.ask("省某某厅2017年房屋面积多少平方米");
+    expect(
+      r.answers.map((a) => [a.value, a.unit]),
+      r.reply,
+    ).toEqual([["14609.83", "平方米"]]);
   });
 });
