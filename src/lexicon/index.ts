@@ -179,6 +179,7 @@ const NO_ANSWERING_WORDS: AnsweringWords = {
   itemOpeners: [],
   itemClosers: [],
   itemDropped: [],
+  itemLinks: [],
   statedNone: { words: [], notWords: [], asking: [] },
   countUnits: [],
   sameCount: {},

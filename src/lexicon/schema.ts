@@ -82,6 +82,8 @@ export const AnsweringWordsSchema = z
     itemClosers: z.array(z.string().min(1)).min(1),
     /** Particles taken out anywhere in an item (了). */
     itemDropped: z.array(z.string().min(1)),
+    /** Words linking a level to the item inside it ("城乡社区管理事务的行政运行"): also read without them. */
+    itemLinks: z.array(z.string().min(1)).default([]),
     /** How a sentence states that the document has none of an item ("本单位无公务接待费"). */
     statedNone: z
       .object({

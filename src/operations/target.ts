@@ -74,6 +74,9 @@ export function namesFor(words: string, metrics: MetricMention[]): string[] {
       const moved = clean(qualified[2]! + qualified[1]! + qualified[3]!);
       if (namesSomething(moved)) own.push(moved);
     }
+    // "城乡社区管理事务的行政运行": printed as the levels in a row, without the linking word.
+    const unlinked = base.replace(answeringPatterns().itemLinks, "");
+    if (unlinked !== base && namesSomething(unlinked)) own.push(unlinked);
     // "项目支出总额" is printed as the 合计 of 项目支出.
     const { totalEnding, itemEnding } = answeringPatterns();
     if (totalEnding.test(base)) own.push(base.replace(totalEnding, "合计"));

@@ -21,6 +21,8 @@ export interface AnsweringPatterns {
   itemClosers: RegExp;
   /** Particles taken out anywhere in an item (global). */
   itemDropped: RegExp;
+  /** Words linking a level to the item inside it, between two names (global). */
+  itemLinks: RegExp;
   /** A sentence stating the document has none of something ("无", "未发生"). */
   statedNone: RegExp;
   /** Units of printed counts. */
@@ -85,6 +87,10 @@ export function useAnsweringWords(words: AnsweringWords): void {
     itemOpeners: new RegExp(`^(${inOrder(words.itemOpeners)})+`),
     itemClosers: new RegExp(`(${inOrder(words.itemClosers)})+$`),
     itemDropped: new RegExp(inOrder(words.itemDropped), "g"),
+    itemLinks: new RegExp(
+      `(?<=[\u4e00-\u9fa5]{2})(${inOrder(words.itemLinks) || "(?!)"})(?=[\u4e00-\u9fa5]{2})`,
+      "g",
+    ),
     statedNone: statedNonePattern(words.statedNone),
     countUnits: new Set(words.countUnits),
     sameCount: (unit) => same.get(unit) ?? [unit],

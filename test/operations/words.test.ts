@@ -67,6 +67,15 @@ describe("answering words from the lexicon", () => {
     useAnsweringWords(words);
   });
 
+  it("reads an item also without the itemLinks word joining its levels (regression: '城乡社区管理事务的行政运行' matched no row)", () => {
+    useAnsweringWords(words);
+    expect(namesFor("城乡社区管理事务的行政运行", [])).toContain("城乡社区管理事务行政运行");
+    expect(namesFor("城乡社区管理事务之行政运行", [])).not.toContain("城乡社区管理事务行政运行");
+    useAnsweringWords(madeUp(intentsWith((w) => w.itemLinks.push("之"))));
+    expect(namesFor("城乡社区管理事务之行政运行", [])).toContain("城乡社区管理事务行政运行");
+    useAnsweringWords(words);
+  });
+
   it("prints an item's total as 合计 by totalEndings and drops a generic ending by itemEndings", () => {
     useAnsweringWords(words);
     expect(namesFor("项目支出总额", [])).toContain("项目支出合计");
