@@ -119,6 +119,24 @@ export function sentenceFacts(model: DocModel): Fact[] {
     }
     return info;
   };
+  /**
+   * The subject a continuing sentence carries: the previous sentence's; when that one prints no
+   * figure ("…普法宣传（05项）124.29万元。主要用于：法制宣传工作支出。2025年当年预算执行数为…"),
+   * also the subject of the one before it under the same heading, which named the item (its
+   * last level: "公共安全支出（204类）司法（06款）普法宣传（05项）" names 普法宣传, not every 公共安全支出).
+   */
+  const subjectBefore = (si: number) => {
+    const prev = model.sentences[si - 1];
+    if (!prev) return "";
+    const own = subjectOf(prev.text);
+    const earlier = model.sentences[si - 2];
+    return prev.text.search(figure) < 0 &&
+      earlier &&
+      earlier.section === prev.section &&
+      earlier.text.search(figure) >= 0
+      ? subjectOf(earlier.text.replace(/^.*[类款][)）]/, "")) + own
+      : own;
+  };
   model.sentences.forEach((s, si) => {
     // Every figure has a digit: a sentence without one has nothing to read (most headings and prose).
     if (!HAS_DIGIT.test(s.text)) return;
@@ -131,9 +149,7 @@ export function sentenceFacts(model: DocModel): Fact[] {
       const unit = m[2]!;
       // "公共安全支出（204类）司法（06款）行政运行（01项）": the 项 level of a subject code, not a count.
       if (isCodeLevel(s.text, at, m[0])) continue;
-      before ??= opensWithComparison.test(labelKey(s.text))
-        ? subjectOf(model.sentences[si - 1]?.text ?? "")
-        : "";
+      before ??= opensWithComparison.test(labelKey(s.text)) ? subjectBefore(si) : "";
       const { where, whereKey, project } = infoOf(s.section);
       // "2022年" is a date, "1." an enumerator: neither is a figure (the unit list has no 年).
       const rawLabel = s.text.slice(prevEnd, at);

@@ -43,6 +43,25 @@ describe("measure of a printed figure", () => {
     useAnsweringWords(loadLexicon("intents").answering);
   });
 
+  it("a continuing sentence after one that prints no figure carries the item named before that (regression: 执行数 lost its item)", () => {
+    const out = ingestBytes(
+      "qfb_2026.txt",
+      Buffer.from(
+        [
+          "某区某局2026年部门预算",
+          "一、项目支出情况说明",
+          "公共安全支出（204类）司法（06款）普法宣传（05项）124.29万元。主要用于：法制宣传工作支出。2025年当年预算执行数为110.5万元。",
+        ].join("\n"),
+        "utf8",
+      ),
+    );
+    if (!out.ok) throw new Error(out.reason);
+    useAnsweringWords(loadLexicon("intents").answering);
+    const executed = sentenceFacts(out.model).find((f) => f.value === "110.5");
+    expect(executed?.subject).toContain("普法宣传");
+    expect(executed?.subject).not.toContain("公共安全");
+  });
+
   it("reads a change against the budget by the lexicon's budgetComparisons (a made-up one counts)", () => {
     useAnsweringWords(loadLexicon("intents").answering);
     expect(measureOfLabel("会议费较调整后预算减少", "万元", 2025)).toBe("预算差额");
