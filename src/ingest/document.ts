@@ -63,8 +63,32 @@ export function tocLines(lines: Line[]): Set<number> {
   return out;
 }
 
+/**
+ * Lines inside a ruled row of two cells or more: a cell's wrapped text (a long note, a 绩效目标) is
+ * part of its table however much it reads like running text.
+ */
+function ruledRowLines(lines: Line[], ruled: RuledRow[]): Set<number> {
+  const out = new Set<number>();
+  if (!ruled.length) return out;
+  const lineAt = (offset: number) => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid]!.start <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  for (const r of ruled) if (r.cells.length >= 2) for (const [a] of r.cells.flat()) out.add(lineAt(a));
+  return out;
+}
+
 /** Finds table blocks: tab-per-cell runs, and runs of lines that follow a table title. */
-function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<number> } {
+function findTableBlocks(
+  lines: Line[],
+  inCells: Set<number> = new Set(),
+): { blocks: TableBlock[]; bodyLines: Set<number> } {
   const toc = tocLines(lines);
   const blocks: TableBlock[] = [];
   const claimed = new Set<number>();
@@ -152,7 +176,7 @@ function findTableBlocks(lines: Line[]): { blocks: TableBlock[]; bodyLines: Set<
       if (TABLE_NUMBER_RE.test(n) && nextTitle(j)) break;
       if (NOTE_RE.test(n)) inNote = true;
       else if (inNote && (headingLevel(n) >= 0 || n.length > 30)) break;
-      else if (!inNote && isNarrative(n) && /。/.test(n)) break;
+      else if (!inNote && isNarrative(n) && /。/.test(n) && !inCells.has(j)) break;
       // A heading ends the table only when running text follows it ("一、基本支出" may be a row label).
       else if (!inNote && headingLevel(n) >= 0 && !/\d/.test(n) && narrativeFollows(j)) break;
       body.push(l);
@@ -222,7 +246,7 @@ export function pageFinder(text: string): (offset: number) => number {
 export function buildStructure(text: string, ruled: RuledRow[] = []): Structure {
   const lines = splitLines(text);
   const warnings: string[] = [];
-  const { blocks, bodyLines } = findTableBlocks(lines);
+  const { blocks, bodyLines } = findTableBlocks(lines, ruledRowLines(lines, ruled));
   const parsed = blocks.map((b) => ({ block: b, table: parseTable(text, b, ruled) }));
   // A title with nothing under it that names a collection of tables (a cover page), or that a later
   // table with rows prints again, is a mention, not a table.

@@ -444,6 +444,12 @@ export interface RuledRow {
   cells: Array<Array<[number, number]>>;
   /** Rulings close every cell of the row above and below: nothing of it is on other lines. */
   whole: boolean;
+  /**
+   * Each cell's column as the grid's header draws it: the header cells whose ruled width holds the
+   * cell's, top to bottom ("基本支出 › 人员经费"; a merged cell over its parts, a header cell wrapped
+   * over several lines read as one). Only for rows under a ruled header of two levels or more.
+   */
+  columns?: Array<string | null>;
 }
 
 /** One page as text, with the rows of the ruled tables on it (offsets in that text). */
@@ -468,10 +474,11 @@ export function layoutPageRows(page: PdfPage): { text: string; rows: RuledRow[] 
         cells.set(k, [...(cells.get(k) ?? []), [at + start, at + end]]),
       );
     }
-    rows.push({
-      cells: [...cells.entries()].sort((x, y) => x[0] - y[0]).map(([, spans]) => spans),
-      whole: run.whole === true,
-    });
+    const sorted = [...cells.entries()].sort((x, y) => x[0] - y[0]);
+    const row: RuledRow = { cells: sorted.map(([, spans]) => spans), whole: run.whole === true };
+    if (run.columns && sorted.some(([k]) => run.columns![k]))
+      row.columns = sorted.map(([k]) => run.columns![k] ?? null);
+    rows.push(row);
   }
   return { text, rows };
 }
@@ -572,10 +579,93 @@ function gridOf(rules: PdfRule[]): { v: VRule[]; h: HRule[] } {
 }
 
 /** Lines of a page: alone, or the lines of one row of a ruled table and the rulings that cut them. */
-type Run = { lines: PdfItem[][]; cuts: number[] | null; whole?: boolean };
+type Run = { lines: PdfItem[][]; cuts: number[] | null; whole?: boolean; columns?: Array<string | null> };
 
-/** Most physical lines one ruled cell's text is joined from (a longer cell is a paragraph: kept as lines). */
+/** A cell of a ruled table's header: its text and the ruled width it spans. */
+type HeaderCell = { text: string; x1: number; x2: number; top: number; bottom: number; line: unknown };
+
+/**
+ * The header of each grid on a page: its ruled rows before the first that holds a figure. Each header
+ * item's cell is the width between the rulings around it on its line; items in the same width on
+ * consecutive lines with no ruling between them are one cell (a name wrapped inside its cell, a
+ * merged cell spanning rows). A body cell's column is the header cells whose width holds its width,
+ * top to bottom, when there are two levels at least over some column.
+ */
+function headerColumns(
+  runs: Array<{ lines: Array<{ items: PdfItem[]; top: number; bottom: number }>; run: Run }>,
+  ruledBetween: (y1: number, y2: number, items: PdfItem[]) => boolean,
+): void {
+  let header: HeaderCell[] = [];
+  let inHeader = false;
+  let headerRuns = 0;
+  for (const [r, { lines, run }] of runs.entries()) {
+    const cuts = run.cuts;
+    if (!cuts) {
+      header = [];
+      inHeader = false;
+      continue;
+    }
+    if (!runs[r - 1]?.run.cuts) {
+      inHeader = true;
+      headerRuns = 0;
+    }
+    if (inHeader && lines.some((l) => l.items.some((it) => FIGURE.test(it.text)))) inHeader = false;
+    if (inHeader) {
+      headerRuns++;
+      for (const l of lines)
+        for (const it of l.items) {
+          const mid = it.x + it.w / 2;
+          const x1 = Math.max(...cuts.filter((c) => c < mid));
+          const x2 = Math.min(...cuts.filter((c) => c > mid));
+          if (!Number.isFinite(x1) || !Number.isFinite(x2)) continue;
+          const same = header.find(
+            (h) =>
+              Math.abs(h.x1 - x1) <= RULE_SLACK &&
+              Math.abs(h.x2 - x2) <= RULE_SLACK &&
+              // further on its line ("金  额" spaced out), or on a later line with no ruling between
+              (h.line === l ||
+                (h.bottom <= l.top + 1 &&
+                  !ruledBetween(h.bottom, l.top + (l.bottom - l.top) / 2, [{ ...it, x: x1, w: x2 - x1 }]))),
+          );
+          if (same) {
+            same.text += it.text;
+            same.bottom = Math.max(same.bottom, l.bottom);
+            same.line = l;
+          } else header.push({ text: it.text, x1, x2, top: l.top, bottom: l.bottom, line: l });
+        }
+      continue;
+    }
+    // A header is a few lines of names: not a form's cells (values, dates, codes) above its figures.
+    if (header.length < 2 || headerRuns > MAX_HEADER_RUNS || header.some((h) => NOT_A_NAME.test(h.text)))
+      continue;
+    const columns: Array<string | null> = [];
+    let deep = false;
+    for (let k = 0; k <= cuts.length; k++) {
+      const x1 = cuts[k - 1] ?? -Infinity;
+      const x2 = cuts[k] ?? Infinity;
+      const path = header
+        .filter((h) => h.x1 <= x1 + RULE_SLACK && h.x2 >= x2 - RULE_SLACK)
+        .sort((a, b) => a.top - b.top)
+        .map((h) => h.text);
+      if (path.length >= 2) deep = true;
+      columns.push(path.length ? path.join(" › ") : null);
+    }
+    if (deep) run.columns = columns;
+  }
+}
+
+/** Most ruled rows a table's header is printed over. */
+const MAX_HEADER_RUNS = 6;
+/** Text no column name holds: a digit other than a year's ("2023年预算数"), a colon. */
+const NOT_A_NAME = /(?<!\d)\d(?!\d{3}年)|[:：]/;
+
+/**
+ * Most physical lines one ruled cell's text is joined from, unless the grid rules the rows on both
+ * sides of its row (a longer cell between rulings that close only the table is a paragraph: kept as lines).
+ */
 const MAX_CELL_LINES = 4;
+/** Most lines of a row the grid rules off from the rows on both sides of it (see betweenRows). */
+const MAX_RULED_CELL_LINES = 40;
 
 /**
  * Lines inside a ruled grid become rows of cells: the vertical rulings that span a line cut it into
@@ -612,7 +702,7 @@ function ruledRows(lines: PdfItem[][], rules: PdfRule[]): Run[] {
    * no cell holds figures on two of its lines (figures do not wrap: those are rows of a table ruled
    * only by its columns).
    */
-  const oneRow = (run: Info[]) => {
+  const oneRow = (run: Info[], maxLines: number) => {
     const first = run[0]!;
     const last = run[run.length - 1]!;
     const covered = run.every((l) =>
@@ -635,15 +725,39 @@ function ruledRows(lines: PdfItem[][], rules: PdfRule[]): Run[] {
       for (const k of texts) textLines.set(k, (textLines.get(k) ?? 0) + 1);
     }
     return (
-      [...figureLines.values()].every((n) => n < 2) &&
-      [...textLines.values()].every((n) => n <= MAX_CELL_LINES)
+      [...figureLines.values()].every((n) => n < 2) && [...textLines.values()].every((n) => n <= maxLines)
+    );
+  };
+  /**
+   * A run between two other rows of the grid, each ruled off from it: the grid rules its rows, so
+   * the run is one row however many lines its cells wrap over (a long 项目 name, a note). A table
+   * ruled only by its columns has no such row on both sides of its body.
+   */
+  const betweenRows = (from: number, to: number) => {
+    const before = infos[from - 1];
+    const after = infos[to];
+    const first = infos[from]!;
+    const last = infos[to - 1]!;
+    return (
+      !!before?.cuts &&
+      !!after?.cuts &&
+      ruledBetween((before.top + before.bottom) / 2, (first.top + first.bottom) / 2, [
+        ...before.items,
+        ...first.items,
+      ]) &&
+      ruledBetween((last.top + last.bottom) / 2, (after.top + after.bottom) / 2, [
+        ...last.items,
+        ...after.items,
+      ])
     );
   };
   const out: Run[] = [];
+  const spans: Array<{ lines: Info[]; run: Run }> = [];
   for (let i = 0; i < infos.length;) {
     const a = infos[i]!;
     if (!a.cuts) {
       out.push({ lines: [a.items], cuts: null });
+      spans.push({ lines: [a], run: out[out.length - 1]! });
       i++;
       continue;
     }
@@ -660,7 +774,12 @@ function ruledRows(lines: PdfItem[][], rules: PdfRule[]): Run[] {
     )
       j++;
     let run = infos.slice(i, j);
-    if (run.length > 1 && !(run.length <= 2 * MAX_CELL_LINES && oneRow(run))) run = [a];
+    if (
+      run.length > 1 &&
+      !(run.length <= 2 * MAX_CELL_LINES && oneRow(run, MAX_CELL_LINES)) &&
+      !(run.length <= MAX_RULED_CELL_LINES && betweenRows(i, j) && oneRow(run, MAX_RULED_CELL_LINES))
+    )
+      run = [a];
     const before = infos[i - 1];
     const after = infos[i + run.length];
     // Every cell of the run closed by rulings between it and the lines before and after it.
@@ -676,8 +795,10 @@ function ruledRows(lines: PdfItem[][], rules: PdfRule[]): Run[] {
       }),
     );
     out.push({ lines: run.map((l) => l.items), cuts: a.cuts, whole });
+    spans.push({ lines: run, run: out[out.length - 1]! });
     i += run.length;
   }
+  headerColumns(spans, ruledBetween);
   return out;
 }
 
