@@ -2,7 +2,9 @@ import { Decimal } from "decimal.js";
 import type { Cell, Row, Table } from "./model.js";
 import { halfWidth, labelKey } from "./normalize.js";
 import type { Line } from "./lines.js";
+import { enumeratorLevel } from "./lines.js";
 import type { RuledRow } from "./pdf.js";
+import { dropSplitHeaderCells, placeLateColumns } from "./late-columns.js";
 import { columnTemplateFor, templateRowLabel } from "./table-templates.js";
 import {
   FORM_HEADER_RE,
@@ -39,6 +41,8 @@ interface Token {
   lineStart: boolean;
   /** Tab format only: position of the cell inside its row group. */
   kind: "number" | "dash" | "blank" | "label";
+  /** A ruled cell's column path as the page's grid draws it (see RuledRow.columns). */
+  column?: string | null;
 }
 
 const NUMBER_RE = /^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$/;
@@ -135,10 +139,11 @@ function tokenizeBody(text: string, lines: Line[], ruled: RuledRow[], whole: Set
 /** A ruled row's tokens: per cell, its words joined into one label, its figures apart. */
 function ruledTokens(text: string, row: RuledRow): Token[] {
   const out: Token[] = [];
-  for (const cell of row.cells) {
+  for (const [k, cell] of row.cells.entries()) {
     const pieces = cell.flatMap(([start, end]) =>
       tokenizeLine(text, { index: -1, start, end, norm: "", tabCell: false, blank: false }),
     );
+    if (row.columns) for (const t of pieces) t.column = row.columns[k] ?? null;
     let words: Token | null = null;
     for (const t of pieces) {
       if (t.kind === "label" && words) {
@@ -331,6 +336,8 @@ interface Entry {
   code: Token[];
   label: Token[];
   values: Token[];
+  /** Each figure's column, when placed by the table's sums (a late column block). */
+  columns?: Array<string | null>;
 }
 
 /** Groups a row's tokens into entries: [code] label value* — several per row when column groups sit side by side. */
@@ -556,6 +563,8 @@ function buildRows(
     const n = e.values.length;
     if (trailingFigureNames(names, n)) for (const c of names.slice(names.length - n)) fullColumns.add(c);
   }
+  /** Figures whose column the page's grid draws (RuledRow.columns). */
+  const gridCells: Array<{ cell: Cell; path: string }> = [];
   for (const e of entries) {
     const all = [...e.code, ...e.label, ...e.values];
     if (!all.length) continue;
@@ -589,6 +598,7 @@ function buildRows(
       names.length % values.length === 0 &&
       names.every((n, i) => n === chunk[i % values.length]);
     if (template) cols = template;
+    else if (e.columns) cols = e.columns;
     // A form's unlabelled row whose figures fit none of its print orders: no column is known.
     else if (!e.label.length && templateRowLabel(title)) cols = values.map(() => null);
     else if (names.length === values.length) cols = names;
@@ -614,6 +624,7 @@ function buildRows(
     values.forEach((v, i) => {
       const col = cols[i] ?? null;
       cells.push(toCell(v, col && TEXT_COLUMN_RE.test(col) ? null : col));
+      if (v.column && !template) gridCells.push({ cell: cells[cells.length - 1]!, path: v.column });
     });
     const { label: labelTokens, apart } = procurementColumns(title, e.label, names);
     cells.unshift(...apart);
@@ -630,7 +641,97 @@ function buildRows(
       span: [spanStart, spanEnd],
     });
   }
+  useGridColumns(gridCells);
   return rows;
+}
+
+/**
+ * Header names read in print order misplace the columns of a header printed over several lines (a
+ * merged cell over its parts, names centred in cells spanning header rows), or leave them unknown.
+ * Where the page's grid draws the header, a figure's column is the path of the header cells over
+ * its cell ("基本支出 › 人员经费"): the grid's path is the column.
+ */
+function useGridColumns(gridCells: Array<{ cell: Cell; path: string }>): void {
+  for (const g of gridCells) g.cell.column = TEXT_COLUMN_RE.test(g.path) ? null : g.path;
+}
+
+/**
+ * The words at the top of a page that end the label of the row before the break: one cell of words
+ * without figures or code, that neither opens an item ("一、", "（二）") nor is a total.
+ */
+function isLabelRest(r: Token[]): boolean {
+  const t = r[0]!;
+  const key = labelKey(t.text);
+  return (
+    r.length === 1 &&
+    t.kind === "label" &&
+    !isCode(t.text) &&
+    enumeratorLevel(key) < 0 &&
+    !TOTAL_LABEL_RE.test(key) &&
+    !/^[(（]?[一二三四五六七八九十\d]+[)）、.．]/.test(key)
+  );
+}
+
+/**
+ * A table continued on the next page may print its header again there, over several lines (a
+ * merged cell over its parts, "类 款 项" under a code column): the rows right after a page break
+ * that hold no figure and only words of the table's own header (or its unit line) are that header,
+ * not rows. The first other row ends it. In a ruled table (`splitCells`), a row split by the break
+ * prints the rest of its label there, in a cell of its own: it joins the row before the break.
+ */
+function dropRepeatedHeaders(
+  text: string,
+  rows: Token[][],
+  headerRows: Token[][],
+  metaRow: (r: Token[]) => boolean,
+  splitCells = false,
+): Token[][] {
+  const words = new Set(
+    headerRows
+      .flat()
+      .filter((t) => t.kind === "label")
+      .map((t) => labelKey(t.text)),
+  );
+  if (!words.size) return rows;
+  const out: Token[][] = [];
+  let repeating = false;
+  let end = -1;
+  for (const r of rows) {
+    if (!r.length) continue;
+    const start = Math.min(...r.map((t) => t.start));
+    if (end >= 0 && start > end && text.slice(end, start).includes("\f")) repeating = true;
+    end = Math.max(end, ...r.map((t) => t.end));
+    if (repeating) {
+      const header =
+        metaRow(r) ||
+        r.every((t) => t.kind === "blank" || (t.kind === "label" && words.has(labelKey(t.text))));
+      if (header) continue;
+      repeating = false;
+      // A ruled cell split by the page break: the rest of the last row's label, alone in its cell.
+      // (The page's number may sit between, printed under the table.)
+      let back = out.length - 1;
+      while (back > 0 && out[back]!.length === 1 && out[back]![0]!.kind === "number") back--;
+      const prev = out[back];
+      // The cell it continues: the label cell of that row it sits under.
+      const columnOf = (t: Token) => {
+        const from = t.start - text.lastIndexOf("\n", t.start - 1) - 1;
+        const eol = text.indexOf("\n", t.start);
+        return [from, from + (Math.min(t.end, eol < 0 ? t.end : eol) - t.start)];
+      };
+      const [a, b] = columnOf(r[0]!);
+      const label = prev?.find((t) => {
+        if (t.kind !== "label") return false;
+        const [c, d] = columnOf(t);
+        return Math.min(b!, d!) > Math.max(a!, c!);
+      });
+      if (splitCells && label && prev!.some((t) => t.kind === "number") && isLabelRest(r)) {
+        label.text += r[0]!.text;
+        continue;
+      }
+    }
+    out.push(r);
+  }
+  return out;
 }
 
 export interface TableBlock {
@@ -739,8 +840,13 @@ export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = 
 
   // A header printed again after a page break is not a row.
   const headerWord = (t: Token) => t.kind === "label" && STRUCTURAL_HEADERS.has(labelKey(t.text));
-  const bodyRows = rowsOfTokens
-    .slice(headerEnd + 1)
+  const bodyRows = dropRepeatedHeaders(
+    text,
+    rowsOfTokens.slice(headerEnd + 1),
+    headerRows,
+    metaRow,
+    ruled.some((r) => r.cells[0]?.[0] && r.cells[0][0][0] >= span[0] && r.cells[0][0][0] <= span[1]),
+  )
     .map((r) => r.filter((t) => !lateHeaders.has(t)))
     .filter((r) => !r.some((t) => t.text === "栏次"))
     .map((r) => (r.some((t) => t.kind === "number") ? r : r.filter((t) => !headerWord(t))))
@@ -767,8 +873,12 @@ export function parseTable(text: string, block: TableBlock, ruled: RuledRow[] = 
         .map((t) => labelKey(t.text)),
     );
     for (const w of STRUCTURAL_HEADERS) headerWords.add(w);
-    const stream = dropPageNumbers(text, dropCodeRuns(dropHeaderRuns(bodyRows.flat(), headerWords)));
-    entries.push(...pairBlocks(entriesOf(stream, null, true).done));
+    const split = dropSplitHeaderCells(dropHeaderRuns(bodyRows.flat(), headerWords), names);
+    names.splice(0, names.length, ...split.names);
+    const stream = dropPageNumbers(text, dropCodeRuns(split.tokens));
+    entries.push(
+      ...placeLateColumns(pairBlocks(entriesOf(stream, null, true).done), names, [...lateHeaders]),
+    );
     // A code printed again on the next row is the parent's: the row's own 项 was printed elsewhere.
     let prev: string | null = null;
     for (const e of entries) {
