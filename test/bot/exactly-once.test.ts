@@ -13,7 +13,6 @@ import {
   startTelegramServer,
   user,
   type SentMessage,
-  type TelegramServer,
 } from "../helpers/telegram-server.js";
 import { answered, item, memoryLogger, scriptedEngine, startBotHarness, tempJournal } from "./harness.js";
 

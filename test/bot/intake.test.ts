@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openEngine, type Engine } from "../../src/engine/index.js";
-import { privateChat, startTelegramServer, user } from "../helpers/telegram-server.js";
+import { privateChat, user } from "../helpers/telegram-server.js";
 import { startBotHarness, type BotHarness } from "./harness.js";
 
 const FIXTURE = "test/fixtures/taoyuan-2024-budget.txt";
