@@ -8,12 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBot } from "../../src/bot/bot.js";
 import { startWebhook } from "../../src/bot/run.js";
-import {
-  privateChat,
-  startTelegramServer,
-  user,
-  type SentMessage,
-} from "../helpers/telegram-server.js";
+import { privateChat, startTelegramServer, user, type SentMessage } from "../helpers/telegram-server.js";
 import { answered, item, memoryLogger, scriptedEngine, startBotHarness, tempJournal } from "./harness.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
