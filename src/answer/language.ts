@@ -39,7 +39,7 @@ export function createLanguage(lexicon: Lexicon, totals: string[] = []): Languag
     countTerms: (unit) => lexicon.metrics.filter((m) => m.countUnit === unit).flatMap((m) => m.terms),
     parse(question, context) {
       const query = parseQuery(question, lexicon);
-      if (context && looksLikeFollowUp(query)) return followUp(query, context);
+      if (context && looksLikeFollowUp(query, lexicon)) return followUp(query, context);
       return { query, assumed: [] };
     },
     unitForms: formsOnce,

@@ -171,6 +171,11 @@ export function loadLexicon(dir = "intents"): Lexicon {
 
 /** No answering words: a lexicon compiled for the parser alone. */
 const NO_ANSWERING_WORDS: AnsweringWords = {
+  numberUnits: [],
+  numberUnitGuards: [],
+  yearSpanOpeners: [],
+  followUpOpeners: [],
+  followUpClosers: [],
   connectors: [],
   generic: [],
   particles: [],

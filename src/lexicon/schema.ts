@@ -84,6 +84,16 @@ export const AnsweringWordsSchema = z
     itemDropped: z.array(z.string().min(1)),
     /** Words linking a level to the item inside it ("城乡社区管理事务的行政运行"): also read without them. */
     itemLinks: z.array(z.string().min(1)).default([]),
+    /** Words after a number in a question that make it an amount or a count, not a year or a code ("3个", "20万"). */
+    numberUnits: z.array(z.string().min(1)).min(1),
+    /** Words starting with a number unit that are not one ("2018人大": 人大 is a name, not 人). */
+    numberUnitGuards: z.array(z.string().min(1)).default([]),
+    /** Words before a short year that make it a span of years, not a year ("近3年", "这两年"). */
+    yearSpanOpeners: z.array(z.string().min(1)).min(1),
+    /** How a follow-up question opens ("那公用经费呢", "还有培训费"). */
+    followUpOpeners: z.array(z.string().min(1)).min(1),
+    /** How a follow-up question closes ("去年呢"). */
+    followUpClosers: z.array(z.string().min(1)).min(1),
     /** How a sentence states that the document has none of an item ("本单位无公务接待费"). */
     statedNone: z
       .object({

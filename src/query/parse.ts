@@ -1,5 +1,7 @@
 import type { Measure } from "../facts/measure.js";
 import type { Lexicon, LexiconMatch } from "../lexicon/index.js";
+import type { AnsweringWords } from "../lexicon/schema.js";
+import { inOrder } from "../lexicon/pattern.js";
 import { matchKey, normalizeQuestion } from "./normalize.js";
 import type { MetricMention, Operation, Quantity, Query, QueryContext } from "./types.js";
 
@@ -24,20 +26,41 @@ interface CodeHit extends Span {
   ambiguous: boolean;
 }
 
-/** Words after a number that make it an amount, not a year or a code. */
-const NUMBER_UNIT =
-  /^(?:万|元|亿|千|个|人(?![大民事力])|辆|台|项|名|次|多|余|套|家|处|批|分|号|月|日|天|岁|平|米|吨|户|所|条|篇|期|届|位|场|倍|%|\.\d)/;
-const BEFORE_SPAN_YEAR = /(?:近|过去|每|多|几|这)$/;
+/** The question-reading patterns compiled from the lexicon's words (answering.yaml), once per lexicon. */
+interface QuestionPatterns {
+  /** Words after a number that make it an amount, not a year or a code (a percent, a decimal). */
+  numberUnit: RegExp;
+  /** Words before a short year that make it a span of years. */
+  beforeSpanYear: RegExp;
+  followUpOpen: RegExp;
+  followUpClose: RegExp;
+}
+const compiled = new WeakMap<AnsweringWords, QuestionPatterns>();
+function patternsOf(words: AnsweringWords): QuestionPatterns {
+  let p = compiled.get(words);
+  if (!p) {
+    p = {
+      numberUnit: new RegExp(
+        `^(?:(?!${inOrder(words.numberUnitGuards)})(?:${inOrder(words.numberUnits)})|%|\\.\\d)`,
+      ),
+      beforeSpanYear: new RegExp(`(?:${inOrder(words.yearSpanOpeners)})$`),
+      followUpOpen: new RegExp(`^(?:${inOrder(words.followUpOpeners)})`),
+      followUpClose: new RegExp(`(?:${inOrder(words.followUpClosers)})[?？]?$`),
+    };
+    compiled.set(words, p);
+  }
+  return p;
+}
 const PUNCT = /^[?？!！。，,、~…;；:：]+$/;
 const OPEN_BRACKET = /[(（]$/;
 
-function findYears(text: string, yearEndItem?: (at: number) => boolean): YearHit[] {
+function findYears(text: string, words: QuestionPatterns, yearEndItem?: (at: number) => boolean): YearHit[] {
   const hits: YearHit[] = [];
   for (const m of text.matchAll(/(?<![\d.])((?:19[5-9]|20\d)\d)(年度|年)?(?!\d)/g)) {
     const after = text.slice(m.index + m[0].length);
     // "2024年8月底", "2024年8月31日": the whole date is one span.
     const month = m[2] ? null : /^年(\d{1,2})月(?:\d{1,2}日|[底末])?/.exec(after);
-    if (!m[2] && !month && NUMBER_UNIT.test(after)) continue;
+    if (!m[2] && !month && words.numberUnit.test(after)) continue;
     // "2022年底", "2022年末": the year's end, a date inside a document (printed "2022年12月31日"),
     // not the document's year. "2022年末结转和结余" is the item 年末结转…, left to the lexicon.
     if (m[2] === "年" && /^[底末]/.test(after) && !yearEndItem?.(m.index + m[1]!.length)) {
@@ -63,20 +86,25 @@ function findYears(text: string, yearEndItem?: (at: number) => boolean): YearHit
     hits.push({ start: m.index, end: m.index + m[0].length, year: Number(m[1]), compare: false });
   }
   for (const m of text.matchAll(/(?<![\d.])([0-3]\d)(年度|年)(?!\d)/g)) {
-    if (BEFORE_SPAN_YEAR.test(text.slice(0, m.index))) continue;
+    if (words.beforeSpanYear.test(text.slice(0, m.index))) continue;
     hits.push({ start: m.index, end: m.index + m[0].length, year: 2000 + Number(m[1]), compare: false });
   }
   return hits.sort((a, b) => a.start - b.start);
 }
 
-function findCodes(text: string, years: Span[], codePrefixEnds: Set<number>): CodeHit[] {
+function findCodes(
+  text: string,
+  years: Span[],
+  codePrefixEnds: Set<number>,
+  words: QuestionPatterns,
+): CodeHit[] {
   const hits: CodeHit[] = [];
   for (const m of text.matchAll(/(?<![\d.])(\d{7}|\d{5}|\d{3})(?![\d.%])/g)) {
     const start = m.index;
     const end = start + m[0].length;
     if (years.some((y) => y.start < end && start < y.end)) continue;
     const after = text.slice(end);
-    if (NUMBER_UNIT.test(after)) continue;
+    if (words.numberUnit.test(after)) continue;
     const ambiguous = m[0].length === 3 && /^[\u4e00-\u9fff]/.test(after) && !codePrefixEnds.has(start);
     hits.push({ start, end, code: m[0], ambiguous });
   }
@@ -124,7 +152,8 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
   // A lexicon word that starts at a year's 年 and runs past 末 (年末结转和结余) is an item's name.
   // Segmented only when a year is followed by 底/末.
   let free: LexiconMatch[] | undefined;
-  const years = findYears(text, (at) =>
+  const words = patternsOf(lexicon.answering);
+  const years = findYears(text, words, (at) =>
     (free ??= lexicon.segment(key)).some((m) => m.start === toKey[at] && m.end > toKey[at]! + 2),
   );
   const blockedKey: Array<[number, number]> = years.map((y) => [toKey[y.start]!, toKey[y.end]!]);
@@ -132,7 +161,7 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
   const prefixEnds = new Set<number>();
   for (const m of lexicon.segment(key, blockedKey))
     if (m.entry.effects.codePrefix) prefixEnds.add(textSpan(m.start, m.end).end);
-  const codes = findCodes(text, years, prefixEnds);
+  const codes = findCodes(text, years, prefixEnds, words);
   for (const c of codes) blockedKey.push([toKey[c.start]!, toKey[c.end]!]);
 
   const tokens: Token[] = lexicon
@@ -428,8 +457,9 @@ export function parseQuery(question: string, lexicon: Lexicon): Query {
 }
 
 /** True when a question reads as a follow-up ("那公用经费呢", "去年呢", "2018年的呢"). */
-export function looksLikeFollowUp(query: Query): boolean {
-  return /^(?:那|那么|那个|还有|另外)/.test(query.text) || /(?:呢|的呢)[?？]?$/.test(query.text);
+export function looksLikeFollowUp(query: Query, lexicon: Lexicon): boolean {
+  const { followUpOpen, followUpClose } = patternsOf(lexicon.answering);
+  return followUpOpen.test(query.text) || followUpClose.test(query.text);
 }
 
 /**

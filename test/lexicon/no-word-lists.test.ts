@@ -22,11 +22,6 @@ const FOLDERS = [
 ];
 
 const ALLOWED: Record<string, string> = {
-  // Structural: what a number is, how a question is shaped.
-  "src/query/parse.ts /^(?:万|元|亿|千|个|人(?![大民事力])|辆|台|项|名|次|多|余|套|家|处|批|分|号|月|日|天|岁|平|米|吨|户|所|条|篇|期|届|位|场|倍|%|\\.\\d)/":
-    "structural: the characters after a number that make it an amount, not a year or a code",
-  "src/query/parse.ts /(?:近|过去|每|多|几|这)$/": "structural: words before a span of years (近三年)",
-  "src/query/parse.ts /^(?:那|那么|那个|还有|另外)/": "structural: how a follow-up question opens",
   "src/facts/extract.ts /(支出)?(预算|决算)?(情况)?(明细)?表$/":
     "layout: the tail of a table title, optional parts in their print order (a shape, not a list)",
   // The document kinds are the values of DocKind (src/ingest/model.ts), a schema enum: the
