@@ -19,9 +19,6 @@ export const MEASURES = [
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 
-export const PERCENT_UNITS = new Set(["%"]);
-export const MONEY_UNITS = new Set(["万元", "万", "元", "亿元", "千元"]);
-
 /** The words a printed figure's measure is read with (intents/lexicon/answering.yaml). */
 export type FigureWords = Pick<
   AnsweringWords,
@@ -38,9 +35,15 @@ export type FigureWords = Pick<
   | "columns"
   | "figureUnits"
   | "figureUnitsAlone"
+  | "moneyUnits"
+  | "percentUnits"
 >;
 
 export interface FigurePatterns {
+  /** Money units (answering.yaml moneyUnits). */
+  moneyUnits: ReadonlySet<string>;
+  /** Units of a percentage (answering.yaml percentUnits). */
+  percentUnits: ReadonlySet<string>;
   /** A figure printed in running text with its unit (global): the figure, then the unit. */
   figure: RegExp;
   /** Names holding 预算 that are not the stage (global, tried in the order written). */
@@ -78,6 +81,8 @@ export function useFigureWords(words: FigureWords): void {
     (u) => escapeWord(u) + (words.figureUnitsAlone.includes(u) ? "(?![\u4e00-\u9fa5])" : ""),
   );
   patterns = {
+    moneyUnits: new Set(Object.keys(words.moneyUnits)),
+    percentUnits: new Set(words.percentUnits),
     figure: new RegExp(
       `(?<![\\d.])(-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?)\\s?(${units.join("|") || "(?!)"})`,
       "g",
@@ -126,13 +131,13 @@ export function measureOfLabel(
   const comparedTo = w.changeOpener.test(label) ? previousLabel + label : label;
   const againstBudget = w.budgetComparison.test(comparedTo);
   if (againstBudget && change.test(label)) return "预算差额";
-  if (PERCENT_UNITS.has(unit)) {
+  if (w.percentUnits.has(unit)) {
     if (w.completion.test(label)) return "完成率";
     if (change.test(label)) return "增长率";
     if (/占/.test(label)) return "占比";
     return "比率";
   }
-  if (!MONEY_UNITS.has(unit)) return "value";
+  if (!w.moneyUnits.has(unit)) return "value";
   if (change.test(label.replace(/与.{0,8}相比|比.{0,6}(年|数)/g, "")) || w.changeEnding.test(label))
     return "增减额";
   // "截止2022年12月31日，本部门流动资产": a date the figure is as of, not the previous year's figure.

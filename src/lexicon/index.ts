@@ -171,6 +171,8 @@ export function loadLexicon(dir = "intents"): Lexicon {
 
 /** No answering words: a lexicon compiled for the parser alone. */
 const NO_ANSWERING_WORDS: AnsweringWords = {
+  moneyUnits: { 元: 1, 万元: 10_000 },
+  percentUnits: ["%"],
   numberUnits: [],
   numberUnitGuards: [],
   yearSpanOpeners: [],

@@ -167,6 +167,10 @@ export const AnsweringWordsSchema = z
     figureUnits: z.array(z.string().min(1)).min(1),
     /** Figure units that count only when no Chinese character follows ("5万", not "5万人"). */
     figureUnitsAlone: z.array(z.string().min(1)),
+    /** Money units and how many 元 each is: amounts in different ones are converted exactly. */
+    moneyUnits: z.record(z.string().min(1), z.number().positive()),
+    /** Units of a percentage. */
+    percentUnits: z.array(z.string().min(1)).min(1),
     /** Words opening the parts of a total printed before them ("其中："); spaces may split them. */
     partsOpeners: z.array(z.string().min(1)).min(1),
     /** Question words that name no topic: a passage holding only these is not offered as related. */
@@ -176,6 +180,14 @@ export const AnsweringWordsSchema = z
   })
   .strict()
   .superRefine((w, ctx) => {
+    // Amounts of mixed units are converted to 万元; 元 is what each unit is counted in.
+    for (const unit of ["元", "万元"])
+      if (w.moneyUnits[unit] === undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["moneyUnits"],
+          message: `"${unit}" must be one of moneyUnits`,
+        });
     for (const [i, u] of w.figureUnitsAlone.entries())
       if (!w.figureUnits.includes(u))
         ctx.addIssue({
@@ -217,6 +229,8 @@ export const OrgRulesSchema = z
     ),
     places: z.array(z.object({ suffix: z.string().min(1), level: z.string().min(1) }).strict()).min(1),
     placeLength: z.object({ min: z.number().int().min(1), max: z.number().int().min(1) }).strict(),
+    /** Characters of organisation words that a place name never holds (人民政府… is not a place). */
+    notInPlaces: z.array(z.string().length(1)).default([]),
     drop: z.array(z.string().min(1)),
     own: z.array(z.object({ suffix: z.string().min(1), forms: z.array(z.string().min(1)).min(1) }).strict()),
     abbreviations: z.array(z.object({ from: z.string().min(1), to: z.array(z.string()).min(1) }).strict()),

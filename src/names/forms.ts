@@ -17,7 +17,10 @@ interface Place {
 }
 
 /** The rules' lists in the order they are tried, sorted once per rules object (not per name). */
-const sortedOf = new WeakMap<OrgRules, { places: OrgRules["places"]; words: string[]; suffixes: string[] }>();
+const sortedOf = new WeakMap<
+  OrgRules,
+  { places: OrgRules["places"]; words: string[]; suffixes: string[]; notInPlaces: ReadonlySet<string> }
+>();
 function sorted(rules: OrgRules) {
   let s = sortedOf.get(rules);
   if (!s) {
@@ -25,6 +28,7 @@ function sorted(rules: OrgRules) {
       places: [...rules.places].sort((a, b) => b.suffix.length - a.suffix.length),
       words: Object.keys(rules.words).sort((a, b) => b.length - a.length),
       suffixes: [...rules.suffixes].sort((a, b) => b.length - a.length),
+      notInPlaces: new Set(rules.notInPlaces),
     };
     sortedOf.set(rules, s);
   }
@@ -36,6 +40,7 @@ function splitPlaces(name: string, rules: OrgRules): { places: Place[]; core: st
   const places: Place[] = [];
   let rest = name;
   const suffixes = sorted(rules).places;
+  const notInPlaces = sorted(rules).notInPlaces;
   for (;;) {
     let found: Place | null = null;
     // The shortest place first (江苏省 before 江苏省人大…): the suffix nearest the start.
@@ -44,7 +49,7 @@ function splitPlaces(name: string, rules: OrgRules): { places: Place[]; core: st
         if (rest.startsWith(p.suffix, len) && rest.length > len + p.suffix.length) {
           const short = rest.slice(0, len);
           // A place name has no organisation word in it (人民政府… is not a place).
-          if (/[人政委局办院厅会部街道]/.test(short)) continue;
+          if ([...short].some((ch) => notInPlaces.has(ch))) continue;
           found = { name: short + p.suffix, short, level: p.level };
           break;
         }

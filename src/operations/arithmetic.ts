@@ -2,7 +2,7 @@ import { Decimal } from "decimal.js";
 import type { AnswerItem } from "../answer/types.js";
 import type { Measure } from "../facts/measure.js";
 import type { Disclosure } from "../resolve/index.js";
-import { amountOf, labelOf, SCALE, type Found } from "./found.js";
+import { amountOf, labelOf, scaleOf, type Found } from "./found.js";
 import { answeringPatterns } from "./words.js";
 import type { Target } from "./figures.js";
 import { lookup } from "./lookup.js";
@@ -52,12 +52,12 @@ function partsOf(
   }
   const units = new Set(items.map((i) => i.unit));
   const mixed = units.size > 1;
-  if (mixed && [...units].some((u) => !SCALE[u])) return null;
+  if (mixed && [...units].some((u) => !scaleOf(u))) return null;
   const amounts: Decimal[] = [];
   for (const it of items) {
     const a = amountOf(it.value);
     if (!a) return null;
-    amounts.push(mixed ? a.mul(SCALE[it.unit]!).div(SCALE["万元"]!) : a);
+    amounts.push(mixed ? a.mul(scaleOf(it.unit)!).div(scaleOf("万元")!) : a);
   }
   return { items, amounts, unit: mixed ? "万元" : items[0]!.unit };
 }
@@ -177,8 +177,8 @@ export function computedChange(
 
 /** A printed money figure in the unit the asker wants ("折合多少万元"), exactly. */
 export function converted(it: AnswerItem, want: string): AnswerItem | null {
-  const from = SCALE[it.unit];
-  const to = SCALE[want];
+  const from = scaleOf(it.unit);
+  const to = scaleOf(want);
   const printed = amountOf(it.value);
   // Only to a larger unit ("折合多少万元"): 万元 → 元 would give a figure no document printed.
   if (!from || !to || from >= to || !printed) return null;

@@ -1,6 +1,6 @@
 import { isFinalKind } from "../ingest/index.js";
 import type { Fact } from "../facts/extract.js";
-import { MONEY_UNITS, type Measure } from "../facts/measure.js";
+import { figurePatterns, type Measure } from "../facts/measure.js";
 import type { LoadedDoc } from "../answer/answer.js";
 import type { Quantity } from "../query/types.js";
 import { answeringPatterns } from "./words.js";
@@ -213,7 +213,7 @@ function quantityFits(f: Fact, t: Target): boolean {
   if (t.measure === "增长率" || t.measure === "占比" || t.measure === "完成率") return f.unit === "%";
   switch (t.quantity) {
     case "money":
-      return MONEY_UNITS.has(f.unit);
+      return figurePatterns().moneyUnits.has(f.unit);
     case "percent":
       return f.unit === "%";
     case "score":

@@ -14,14 +14,8 @@ export interface Found extends Candidate {
   d: LoadedDoc;
 }
 
-/** Money units and their size in 元. */
-export const SCALE: Record<string, number> = {
-  元: 1,
-  千元: 1_000,
-  万元: 10_000,
-  万: 10_000,
-  亿元: 100_000_000,
-};
+/** How many 元 a money unit is (answering.yaml moneyUnits); undefined for any other unit. */
+export const scaleOf = (unit: string): number | undefined => answeringPatterns().moneyScale.get(unit);
 
 /**
  * The number in a printed figure, exactly: "1,234.50" → 1234.50. Anything that is not a plain
@@ -34,7 +28,7 @@ export function amountOf(printed: string): Decimal | null {
 
 /** A money figure in 元 (null for other units), to compare 元 tables with 万元 prose. */
 export function inYuan(f: Pick<Fact, "value" | "unit">): Decimal | null {
-  const s = SCALE[f.unit];
+  const s = scaleOf(f.unit);
   return s ? (amountOf(f.value)?.mul(s) ?? null) : null;
 }
 
@@ -48,7 +42,7 @@ export function sameAmount(a: Pick<Fact, "value" | "unit">, b: Pick<Fact, "value
   const x = inYuan(a);
   const y = inYuan(b);
   if (!x || !y) return false;
-  const coarse = Math.max(SCALE[a.unit] ?? 1, SCALE[b.unit] ?? 1);
+  const coarse = Math.max(scaleOf(a.unit) ?? 1, scaleOf(b.unit) ?? 1);
   const places = (v: string) => (/\.(\d+)/.exec(v)?.[1] ?? "").length;
   const step = new Decimal(coarse).div(new Decimal(10).pow(Math.min(places(a.value), places(b.value))));
   return x.minus(y).abs().lte(step.div(2));

@@ -1,6 +1,6 @@
 import type { AnswerItem } from "../answer/types.js";
 import type { Disclosure } from "../resolve/index.js";
-import { findIn, itemOf, labelOf, sameAmount, SCALE, type Found } from "./found.js";
+import { findIn, itemOf, labelOf, sameAmount, scaleOf, type Found } from "./found.js";
 import { isFinal, type Target } from "./figures.js";
 import { logger } from "../config/logger.js";
 
@@ -112,7 +112,7 @@ function choose(all: readonly Found[], t: Target, label: string, scale: string |
       best.recall >= 0.95 &&
       f.score >= best.score - 3 &&
       measureIn(f) === measureIn(best) &&
-      !!SCALE[f.fact.unit] === !!SCALE[best.fact.unit] &&
+      !!scaleOf(f.fact.unit) === !!scaleOf(best.fact.unit) &&
       !sameAmount(f.fact, best.fact),
   );
   if (rival && !twin) items.push(itemOf(rival.d, rival.fact, labelOf(rival.fact, label, t.measure)));

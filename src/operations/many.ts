@@ -2,7 +2,7 @@ import { Decimal } from "decimal.js";
 import type { AnswerItem, AnswerResult } from "../answer/types.js";
 import type { Disclosure } from "../resolve/index.js";
 import { describeDoc, renderListLine, replies } from "../render/reply.js";
-import { amountOf, SCALE } from "./found.js";
+import { amountOf, scaleOf } from "./found.js";
 import type { Looked } from "./lookup.js";
 
 /** Each answer's amount as a ranking compares it (in 万元 when units mix), made once per answer. */
@@ -21,12 +21,12 @@ export function answerMany(
   label: string,
   order: "max" | "min" | "list",
 ): AnswerResult {
-  const money = rows.every((r) => SCALE[r.got.best.fact.unit]);
+  const money = rows.every((r) => scaleOf(r.got.best.fact.unit));
   const key = (r: (typeof rows)[number]): Decimal | null => {
     const memo = money ? inWan : asPrinted;
     if (memo.has(r.got)) return memo.get(r.got)!;
     const a = amountOf(r.got.best.fact.value);
-    const k = !a ? null : money ? a.mul(SCALE[r.got.best.fact.unit]!).div(SCALE["万元"]!) : a;
+    const k = !a ? null : money ? a.mul(scaleOf(r.got.best.fact.unit)!).div(scaleOf("万元")!) : a;
     memo.set(r.got, k);
     return k;
   };

@@ -51,6 +51,8 @@ export interface AnsweringPatterns {
   partsOpen: RegExp;
   /** Question words that name no topic (a passage holding only these is not related). */
   notTopic: ReadonlySet<string>;
+  /** How many 元 each money unit is (moneyUnits). */
+  moneyScale: ReadonlyMap<string, number>;
   /** The verbs after a term that open its definition ("…是指"), as an alternation. */
   definitionVerbs: string;
 }
@@ -113,6 +115,7 @@ export function useAnsweringWords(words: AnsweringWords): void {
       "g",
     ),
     notTopic: new Set(words.notTopic),
+    moneyScale: new Map(Object.entries(words.moneyUnits)),
     definitionVerbs: inOrder(words.definitionVerbs),
   };
   useFigureWords(words);

@@ -18,6 +18,21 @@ describe("measure of a printed figure", () => {
     expect(measureOfLabel("会议费缩水", "%", 2025)).toBe("增长率");
   });
 
+  it("money units are the lexicon's moneyUnits (a made-up unit is money; 元 and 万元 are required)", () => {
+    useAnsweringWords(loadLexicon("intents").answering);
+    expect(measureOfLabel("会议费比上年增加", "百万元", 2025)).toBe("value");
+    useAnsweringWords(loadLexicon(intentsWith((w) => (w.moneyUnits["百万元"] = 1_000_000))).answering);
+    expect(measureOfLabel("会议费比上年增加", "百万元", 2025)).toBe("增减额");
+    useAnsweringWords(loadLexicon("intents").answering);
+    expect(() =>
+      loadLexicon(
+        intentsWith((w) => {
+          delete w.moneyUnits["万元"];
+        }),
+      ),
+    ).toThrow(/万元/);
+  });
+
   it("a date the figure is as of is not the previous year (regression: 流动资产 as of 2022年12月31日 read as 上年数)", () => {
     useAnsweringWords(loadLexicon("intents").answering);
     expect(measureOfLabel("截止2022年12月31日，本部门流动资产", "万元", 2023)).toBe("value");
